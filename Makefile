@@ -1,0 +1,36 @@
+# The two commands of the README: `make build` and `make test`. Each installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+ARGS ?=
+
+# npm packages: reinstalled whenever the lockfile is newer than the last install.
+STAMP := node_modules/.install-stamp
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: deps build validate test typecheck schema clean
+deps: $(STAMP)
+
+build: deps
+	npm run --silent build -- $(ARGS)
+
+validate: deps
+	npm run --silent validate -- $(ARGS)
+
+typecheck: deps
+	npx tsc --noEmit
+
+schema: deps
+	npm run --silent schema
+
+# Type-check, then every test; the last line is the plain 'N passed, N failed' summary CI reads.
+test: deps
+	npx tsc --noEmit
+	@mkdir -p .cache
+	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results.json || status=$$?; \
+	node -e 'const r=require("./.cache/test-results.json"); console.log(`tests: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)' || true; \
+	exit $$status
+
+clean:
+	rm -rf output .cache

@@ -1,0 +1,56 @@
+// Positioned messages, the one currency of every stage that can find a problem in its input.
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** The file, relative to the dataset folder (or the templates folder for template errors). */
+  file: string;
+  /** 1-based line and column of the offending node. */
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+  /** A stable rule id, for example `invalid-date`. */
+  rule: string;
+}
+
+/** `data/people.yaml:12:7: error: … [rule]`, the form compilers and editors understand. */
+export function formatDiagnostic(d: Diagnostic, dir: string): string {
+  const file = dir ? `${dir.replace(/\/+$/, '')}/${d.file}` : d.file;
+  return `${file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.rule}]`;
+}
+
+export function compareDiagnostics(order: readonly string[]) {
+  return (a: Diagnostic, b: Diagnostic): number => {
+    const fa = order.indexOf(a.file);
+    const fb = order.indexOf(b.file);
+    if (fa !== fb) return (fa < 0 ? Infinity : fa) - (fb < 0 ? Infinity : fb) || a.file.localeCompare(b.file);
+    return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
+  };
+}
+
+export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
+
+/** A failure the CLI prints as positioned messages and an exit code, never as a stack trace. */
+export class DiagnosticError extends Error {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    readonly dir = '',
+  ) {
+    super(diagnostics.map((d) => formatDiagnostic(d, dir)).join('\n'));
+    this.name = 'DiagnosticError';
+  }
+}
+
+/** Quotes a found value for a message: strings in quotes, short, everything else as YAML would show it. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `"${shown.replace(/\n/g, '\\n')}"`;
+  }
+  if (typeof value === 'number') return `number ${value}`;
+  if (typeof value === 'boolean') return `boolean ${value}`;
+  if (Array.isArray(value)) return 'a list';
+  return 'a mapping';
+}

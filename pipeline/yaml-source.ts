@@ -1,0 +1,108 @@
+// A YAML file parsed with its positions kept, so every later message can point at the offending node.
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic } from './diagnostics.ts';
+
+export type Path = readonly (string | number)[];
+
+export interface YamlSource {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The plain value, or undefined where the file could not be parsed. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+}
+
+const YAML_RULES: Record<string, string> = {
+  DUPLICATE_KEY: 'duplicate-key',
+  TAB_AS_INDENT: 'no-tabs',
+  MULTIPLE_DOCS: 'multiple-documents',
+};
+
+/** Parses one data file. Pure: text in, document and syntax messages out. */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const diagnostics: Diagnostic[] = [];
+  const lineCounter = new LineCounter();
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const push = (offset: number, message: string, rule: string) =>
+    diagnostics.push({ file, ...at(offset), severity: 'error', message, rule });
+
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+
+  if (text.startsWith('\uFEFF')) {
+    push(0, 'byte-order mark at the start of the file (expected UTF-8 without a BOM)', 'no-bom');
+  }
+  // Tabs look like spaces to a reader and YAML forbids them in indentation: one message per line that has one.
+  let lineStart = 0;
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab >= 0) push(lineStart + tab, 'tab character (expected spaces; YAML indentation must not use tabs)', 'no-tabs');
+    lineStart += line.length + 1;
+  }
+  for (const e of doc.errors) {
+    const rule = YAML_RULES[e.code] ?? 'yaml-syntax';
+    if (rule === 'no-tabs') continue; // already reported above, once per line
+    const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const what = rule === 'duplicate-key' ? `duplicate key (expected each key once in a mapping): ${message}` : `YAML syntax error: ${message}`;
+    push(e.pos[0], what, rule);
+  }
+  for (const w of doc.warnings) {
+    const { line, column } = at(w.pos[0]);
+    diagnostics.push({ file, line, column, severity: 'warning', message: w.message.split('\n')[0]!, rule: 'yaml-warning' });
+  }
+  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  return { file, text, doc, lineCounter, value, diagnostics };
+}
+
+export interface Located {
+  line: number;
+  column: number;
+}
+
+/**
+ * The position of the node at `path`; with `key`, the position of the key of its last segment (where a typo'd or
+ * extra key is). Falls back to the nearest existing ancestor, so a message always has a place.
+ */
+export function locate(source: YamlSource, path: Path, key = false): Located {
+  let node: unknown = source.doc.contents;
+  let offset = (source.doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : p.key) === String(segment));
+      if (!pair) break;
+      const keyNode = pair.key as Node | null;
+      if (last && key && keyNode?.range) {
+        offset = keyNode.range[0];
+        break;
+      }
+      node = pair.value;
+      const range = (pair.value as Node | null)?.range ?? keyNode?.range;
+      if (range) offset = range[0];
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      node = item;
+      if (item.range) offset = item.range[0];
+    } else {
+      break;
+    }
+  }
+  const { line, col } = source.lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+/** Splits a JSON Pointer (as Ajv reports paths) into segments, numbers for list indexes. */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}

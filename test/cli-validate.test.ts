@@ -1,0 +1,75 @@
+// The validate command as a user runs it: exit codes, positioned messages, no stack trace, JSON for tools.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.ts';
+
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const run = (...args: string[]) => spawnSync(TSX, ['pipeline/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+const work = mkdtempSync(join(tmpdir(), 'briefs-validate-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A copy of data/ with one edit, as an analyst's slip would make it. */
+function brokenCopy(name: string, file: string, from: string, to: string): string {
+  const dir = join(work, name);
+  cpSync(join(ROOT, 'data'), dir, { recursive: true });
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(path, text.replace(from, to));
+  return dir;
+}
+
+describe('npm run validate', () => {
+  it('says the real dataset is valid, in one line, and exits 0', () => {
+    const r = run('validate');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toMatch(/^data: valid \(7 rounds, .*0 errors, 0 warnings\)$/m);
+  });
+
+  it('names file, line and column of an impossible date, and exits 1 without a stack trace', () => {
+    const dir = brokenCopy('feb30', 'dialogues.yaml', 'start: 2021-03-18', 'start: 2021-02-30');
+    const lines = readFileSync(join(dir, 'dialogues.yaml'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('2021-02-30')) + 1;
+    const column = lines[line - 1]!.indexOf('2021-02-30') + 1;
+    const r = run('validate', '--data', dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${dir}/dialogues.yaml:${line}:${column}: error: invalid date "2021-02-30"`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).toMatch(/invalid: \d+ errors?, \d+ warnings?\n$/);
+  });
+
+  it('reports every problem at once, errors before warnings', () => {
+    const dir = brokenCopy('many', 'outcomes.yaml', 'status: agreed', 'stauts: agreed');
+    writeFileSync(join(dir, 'places.yaml'), readFileSync(join(dir, 'places.yaml'), 'utf8').replace('id: guiyang', 'id: guiyang-city'));
+    const r = run('validate', '--data', dir);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.some((l) => l.includes('outcomes.yaml') && l.includes('[unknown-field]'))).toBe(true);
+    expect(lines.some((l) => l.includes('dialogues.yaml') && l.includes('unknown id "guiyang"'))).toBe(true);
+    expect(lines.some((l) => l.includes('places.yaml') && l.includes('[unused-place]'))).toBe(true);
+    const firstWarning = lines.findIndex((l) => l.includes(': warning: '));
+    const lastError = lines.map((l) => l.includes(': error: ')).lastIndexOf(true);
+    expect(firstWarning).toBeGreaterThan(lastError);
+  });
+
+  it('prints messages as JSON with --format json', () => {
+    const dir = brokenCopy('json', 'people.yaml', 'side: us', 'side: usa');
+    const r = run('validate', '--data', dir, '--format', 'json');
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { errors: { file: string; line: number; column: number; rule: string; message: string }[]; warnings: unknown[] };
+    expect(report.errors[0]).toMatchObject({ file: `${dir}/people.yaml`, rule: 'invalid-enum' });
+    expect(report.errors[0]!.message).toContain('did you mean "us"?');
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('exits 2 with usage on an unknown option', () => {
+    const r = run('validate', '--nope');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Usage:');
+  });
+});
