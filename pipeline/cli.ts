@@ -2,8 +2,12 @@
 import { parseArgs } from 'node:util';
 import { relative, resolve } from 'node:path';
 import { DiagnosticError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
+import { briefOutputs, readTemplates, renderBriefs, type Format } from './briefs.ts';
 import { writeJsonSchemas } from './json-schema.ts';
 import { loadDataset } from './load.ts';
+import { BRIEF_NAMES, loadLocale, type BriefName } from './locale.ts';
+import { writeOutputs } from './output.ts';
+import { TemplateError } from './render-markdown.ts';
 
 const HELP = `Usage: npm run <command> -- [options]
 
@@ -14,6 +18,8 @@ Commands
 
 Options
   --data DIR          dataset folder (default: data)
+  --out DIR           output folder (default: output)
+  --only BRIEF[,…]    build only these briefs: chronology, roster, checklist
   --format text|json  how validate prints messages (default: text)
   -h, --help          show this help
 `;
@@ -49,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       data: { type: 'string', default: 'data' },
+      out: { type: 'string', default: 'output' },
+      only: { type: 'string' },
       format: { type: 'string', default: 'text' },
       check: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -81,6 +89,21 @@ export async function main(argv: string[]): Promise<number> {
     const d = loaded.dataset;
     const counts = `${d.dialogues.length} rounds, ${d.events.length} events, ${d.people.length} people, ${d.people.reduce((n, p) => n + p.roles.length, 0)} roles, ${d.outcomes.length} outcomes, ${d.sources.length} sources`;
     if (values.format === 'text') process.stdout.write(`${dir}: valid (${counts}; ${summary(loaded.diagnostics)})\n`);
+    if (command === 'validate') return 0;
+
+    const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...BRIEF_NAMES];
+    const unknown = only.filter((b) => !(BRIEF_NAMES as readonly string[]).includes(b));
+    if (unknown.length) {
+      process.stderr.write(`error: unknown brief "${unknown[0]}" (expected one of: ${BRIEF_NAMES.join(', ')})\n`);
+      return 2;
+    }
+    const formats: Format[] = ['md', 'html'];
+    const templatesDir = resolve('templates');
+    const [locale, templates] = await Promise.all([loadLocale(templatesDir, 'zh-Hant'), readTemplates(templatesDir)]);
+    const briefs = renderBriefs(d, locale, templates, only as BriefName[]);
+    const files = briefOutputs(briefs, locale, templates, formats);
+    await writeOutputs(values.out, files);
+    process.stdout.write(`${displayDir(values.out)}: wrote ${files.length} files (${briefs.map((b) => b.name).join(', ')}; ${formats.join(', ')})\n`);
     return 0;
   }
 
@@ -93,7 +116,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof DiagnosticError) {
+    if (err instanceof DiagnosticError || err instanceof TemplateError) {
       process.stderr.write(`${err.message}\n`);
     } else if (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`error: ${err.message}\n${HELP}`);

@@ -11,7 +11,6 @@ import {
   partialDate,
   rangeSpan,
   spansOverlap,
-  spanWithin,
 } from './dates.ts';
 import { dataFiles, type DataFileName, type Dataset } from './schema.ts';
 import { locate, pointerToPath, type Path, type YamlSource } from './yaml-source.ts';
@@ -139,8 +138,11 @@ function schemaDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic | unde
       return make(path, `empty text for ${field} (expected some text)`, 'empty-text');
     case 'minimum':
       return make(path, `value too small for ${field} (expected at least ${(e.params as { limit: number }).limit}, found ${describeValue(found)})`, 'out-of-range');
-    case 'uniqueItems':
-      return make(path, `repeated item in ${field} (expected each item once)`, 'repeated-item');
+    case 'uniqueItems': {
+      // At the second of the two equal items (Ajv gives their indexes in either order).
+      const { i, j } = e.params as { i: number; j: number };
+      return make([...path, Math.max(i, j)], `repeated item in ${field} (expected each item once)`, 'repeated-item');
+    }
     default:
       return make(path, `${field} ${e.message ?? 'is invalid'}`, `schema-${e.keyword}`);
   }
@@ -231,7 +233,7 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
   events.forEach((e, i) => define('event', 'events.yaml', ['events', i], e));
   outcomes.forEach((o, i) => define('outcome', 'outcomes.yaml', ['outcomes', i], o));
 
-  const kindsOf = (kinds: string[]) => kinds.map((k) => `a ${k}`).join(' or ');
+  const kindsOf = (kinds: string[]) => kinds.map((k) => `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k}`).join(' or ');
   /** Checks that `id` names a record of one of `kinds`; returns it when it does. */
   const resolve = (file: DataFileName, path: Path, id: unknown, kinds: string[]): IdEntry | undefined => {
     const s = str(id);
@@ -314,7 +316,8 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
     const role = resolve(file, [...path, 'role'], value.role, ['role']);
     if (!person) return;
     citedPeople.add(person.record.id as string);
-    if (side !== undefined && person.record.side !== undefined && person.record.side !== side)
+    // A side that is not a valid side has its own message; comparing it would only repeat it.
+    if (side !== undefined && (person.record.side === 'china' || person.record.side === 'us') && person.record.side !== side)
       r.report(file, [...path, 'person'], 'error', `"${person.record.id}" is on the ${String(person.record.side)} side (expected a person of the ${side} side in this delegation)`, 'wrong-side');
     if (!role) return;
     const owned = list(person.record.roles).some((x) => isObj(x) && x.id === role.record.id);
@@ -373,7 +376,8 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
       const date = validDate(s.date);
       if (date === undefined) return;
       const sSpan = dateSpan(partialDate(date));
-      if (span && !spanWithin(sSpan, span)) {
+      // A coarser date (2021-03) that takes in the round is not outside it; only one that cannot fall in it is.
+      if (span && !spansOverlap(sSpan, span)) {
         r.report('dialogues.yaml', [...sp, 'date'], 'error', `session on ${date} is outside its round (expected a date within ${describeSpan(span)})`, 'session-outside-dialogue');
       }
       const time = (t: unknown) => {
@@ -418,7 +422,9 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
     if (isObj(o)) resolve('outcomes.yaml', ['outcomes', i, 'context'], o.context, ['dialogue', 'event']);
   });
 
-  // Warnings: records nothing uses, usually a sign of a typo elsewhere.
+  // Warnings: records nothing uses, usually a sign of a typo elsewhere. Not while a file is missing or unreadable:
+  // the records may well be used there, and that file already has its message.
+  if (DATA_FILE_NAMES.some((name) => values[name] === undefined)) return;
   sources.forEach((s, i) => {
     const id = isObj(s) ? str(s.id) : undefined;
     if (id !== undefined && !cited.has(id))

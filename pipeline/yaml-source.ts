@@ -1,5 +1,5 @@
 // A YAML file parsed with its positions kept, so every later message can point at the offending node.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.ts';
 
 export type Path = readonly (string | number)[];
@@ -43,12 +43,17 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     if (tab >= 0) push(lineStart + tab, 'tab character (expected spaces; YAML indentation must not use tabs)', 'no-tabs');
     lineStart += line.length + 1;
   }
+  // After a tab in the indentation the parser can only guess the structure: what it reports further on follows
+  // from the tab, and goes away with it.
+  const tabAt = doc.errors.find((e) => e.code === 'TAB_AS_INDENT')?.pos[0];
   for (const e of doc.errors) {
     const rule = YAML_RULES[e.code] ?? 'yaml-syntax';
     if (rule === 'no-tabs') continue; // already reported above, once per line
+    if (tabAt !== undefined && e.pos[0] > tabAt) continue;
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const what = rule === 'duplicate-key' ? `duplicate key (expected each key once in a mapping): ${message}` : `YAML syntax error: ${message}`;
-    push(e.pos[0], what, rule);
+    const offset = /^Flow (map|sequence)\b/.test(message) ? (flowOpeningEndingAt(doc, e.pos[0]) ?? e.pos[0]) : e.pos[0];
+    push(offset, what, rule);
   }
   for (const w of doc.warnings) {
     const { line, column } = at(w.pos[0]);
@@ -56,6 +61,21 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   }
   const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
   return { file, text, doc, lineCounter, value, diagnostics };
+}
+
+/** Where an unclosed `{` or `[` opens: the parser notices it only where the closing bracket should have been. */
+function flowOpeningEndingAt(doc: Document.Parsed, offset: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Collection(_key, node) {
+      if (node.flow && node.range?.[1] === offset) {
+        start = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return start;
 }
 
 export interface Located {

@@ -1,0 +1,128 @@
+// The briefs stage: validated data to Markdown and HTML files, in memory. Pure once the templates are read.
+import Handlebars from 'handlebars';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BRIEF_NAMES, type BriefName, type Locale } from './locale.ts';
+import { markdownToHtml, type Heading } from './markdown-to-html.ts';
+import { createMarkdownRenderer, TemplateError, type TemplateSource } from './render-markdown.ts';
+import type { Dataset } from './schema.ts';
+import { briefView } from './views.ts';
+
+export interface Templates {
+  markdown: TemplateSource[];
+  layout: TemplateSource;
+  index: TemplateSource;
+  stylesheet: string;
+}
+
+export interface OutputFile {
+  /** Relative to the output folder, with forward slashes. */
+  path: string;
+  content: string | Uint8Array;
+}
+
+export interface RenderedBrief {
+  name: BriefName;
+  title: string;
+  description: string;
+  markdown: string;
+  /** The body fragment (for EPUB chapters) and the standalone document. */
+  fragment: string;
+  html: string;
+  headings: Heading[];
+}
+
+/** Reads every template the briefs use. */
+export async function readTemplates(dir: string): Promise<Templates> {
+  const read = async (file: string): Promise<TemplateSource> => ({ file, text: await readFile(join(dir, file), 'utf8') });
+  const partials = (await readdir(join(dir, 'partials'))).filter((f) => f.endsWith('.md.hbs')).sort();
+  const markdown = await Promise.all([
+    ...BRIEF_NAMES.map((b) => read(`${b}.md.hbs`)),
+    ...partials.map((p) => read(`partials/${p}`)),
+  ]);
+  return {
+    markdown,
+    layout: await read('layout.html.hbs'),
+    index: await read('index.html.hbs'),
+    stylesheet: await readFile(join(dir, 'style.css'), 'utf8'),
+  };
+}
+
+/** An HTML template (Handlebars with its own HTML escaping); errors name the template, line and column. */
+function compileHtml(t: TemplateSource): Handlebars.TemplateDelegate {
+  const hb = Handlebars.create();
+  let fn: Handlebars.TemplateDelegate;
+  try {
+    fn = hb.compile(hb.parse(t.text), { strict: true });
+  } catch (err) {
+    throw positioned(t.file, err, 'template-syntax');
+  }
+  return (context: unknown) => {
+    try {
+      return fn(context);
+    } catch (err) {
+      throw positioned(t.file, err, 'template-runtime');
+    }
+  };
+}
+
+function positioned(file: string, err: unknown, rule: string): TemplateError {
+  const e = err as { message?: string; lineNumber?: number; column?: number };
+  const line = e.lineNumber ?? Number(/line (\d+)/.exec(String(e.message))?.[1] ?? 1);
+  return new TemplateError({ file, line, column: (e.column ?? 0) + 1, severity: 'error', message: String(e.message).split('\n')[0]!.replace(/ - \d+:\d+$/, ''), rule });
+}
+
+/** Renders every brief to Markdown and HTML. Pure: no clock, no machine path, no random id. */
+export function renderBriefs(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[] = BRIEF_NAMES): RenderedBrief[] {
+  const md = createMarkdownRenderer(templates.markdown, locale);
+  const layout = compileHtml(templates.layout);
+  return only.map((name) => {
+    const view = briefView(name, data, locale);
+    const markdown = md.render(`${name}.md.hbs`, { ...view, l: locale });
+    const fragment = markdownToHtml(markdown, locale);
+    const html = layout({
+      lang: locale.lang,
+      name,
+      title: view.brief.title,
+      description: view.brief.description,
+      siteTitle: locale.site_title,
+      assets: '../assets/',
+      home: '../',
+      body: fragment.html,
+    });
+    return { name, title: view.brief.title, description: view.brief.description, markdown, fragment: fragment.html, html, headings: fragment.headings };
+  });
+}
+
+export type Format = 'md' | 'html' | 'pdf' | 'epub';
+
+/** The index page linking every brief in every format that is built. */
+export function renderIndex(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, formats: readonly Format[]): string {
+  const dir = locale.lang;
+  const perBrief = formats.filter((f) => f !== 'epub');
+  return compileHtml(templates.index)({
+    lang: locale.lang,
+    title: locale.site_title,
+    description: locale.site_description,
+    briefs: [
+      ...briefs.map((b) => ({
+        title: b.title,
+        description: b.description,
+        href: formats.includes('html') ? `${dir}/${b.name}.html` : `${dir}/${b.name}.${perBrief[0]}`,
+        formats: perBrief.map((f) => ({ href: `${dir}/${b.name}.${f}`, label: locale.formats[f] })),
+      })),
+    ],
+  });
+}
+
+/** Every Markdown and HTML output of a build, with the stylesheet and the index. */
+export function briefOutputs(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, formats: readonly Format[]): OutputFile[] {
+  const files: OutputFile[] = [];
+  for (const b of briefs) {
+    if (formats.includes('md')) files.push({ path: `${locale.lang}/${b.name}.md`, content: b.markdown });
+    if (formats.includes('html')) files.push({ path: `${locale.lang}/${b.name}.html`, content: b.html });
+  }
+  files.push({ path: 'assets/style.css', content: templates.stylesheet });
+  files.push({ path: 'index.html', content: renderIndex(briefs, locale, templates, formats) });
+  return files;
+}

@@ -1,0 +1,204 @@
+// Handlebars templates to Markdown. Every `{{value}}` is escaped for Markdown (not HTML), so text in the data stays
+// text: no `**`, `[x](javascript:…)`, `<script>`, `|` or leading `#` in a field can become markup.
+import Handlebars from 'handlebars';
+import type { HelperOptions } from 'handlebars';
+import { formatDateRangeZh, formatDurationZh, partialDate } from './dates.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import { fill, type Locale } from './locale.ts';
+import type { Footnote, TimePoint } from './views.ts';
+
+/** A template file: its name relative to the templates folder, and its text. */
+export interface TemplateSource {
+  file: string;
+  text: string;
+}
+
+/** A template problem, positioned in the template file. */
+export class TemplateError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(`templates/${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: error: ${diagnostic.message} [${diagnostic.rule}]`);
+    this.name = 'TemplateError';
+  }
+}
+
+// CommonMark treats any escaped ASCII punctuation as a literal. These are the characters that start or end
+// markup (emphasis, links, code, HTML, tables, headings, lists, autolinks, entities).
+const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|<>~&:@=]/g;
+
+/** Text as Markdown that reads as that text, inline: one line, every special character escaped. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim().replace(MARKDOWN_SPECIALS, (c) => `\\${c}`);
+}
+
+const SafeString = Handlebars.SafeString;
+type Raw = InstanceType<typeof SafeString>;
+
+/** The helpers every Markdown template may use: formatting of dates, times, zones and lists, and citations. */
+function markdownHelpers(locale: Locale): Record<string, (...args: unknown[]) => unknown> {
+  const notRecorded = locale.not_recorded;
+  const args = (a: unknown[]) => a.slice(0, -1); // Handlebars passes its options last
+  const options = (a: unknown[]) => a[a.length - 1] as HelperOptions;
+  return {
+    md(...a) {
+      const [value] = args(a);
+      if (value instanceof SafeString) return value.toString();
+      if (value === null || value === undefined) return '';
+      return escapeMarkdown(String(value));
+    },
+    date(...a) {
+      const [start, end] = args(a) as [string, string | null | undefined];
+      return formatDateRangeZh(start, end ?? undefined);
+    },
+    time(...a) {
+      const [point] = args(a) as [TimePoint | null];
+      if (!point) return notRecorded;
+      const withDate = options(a).hash.withDate === true;
+      const d = partialDate(point.date);
+      const when = withDate ? `${d.month}月${d.day}日 ${point.time}` : point.time;
+      return `${point.approximate ? locale.approximately : ''}${when}`;
+    },
+    duration(...a) {
+      const [minutes, approximate] = args(a) as [number | null, boolean];
+      if (minutes === null || minutes === undefined) return notRecorded;
+      return `${approximate ? locale.approximately : ''}${formatDurationZh(minutes)}`;
+    },
+    list(...a) {
+      const [items] = args(a) as [readonly string[]];
+      return items.length ? items.join(locale.list_separator) : notRecorded;
+    },
+    orNotRecorded(...a) {
+      const [value] = args(a);
+      return value === null || value === undefined || value === '' ? notRecorded : value;
+    },
+    label(...a) {
+      const [pattern] = args(a) as [string];
+      return fill(pattern, options(a).hash as Record<string, string>);
+    },
+    cite(...a) {
+      const [labels] = args(a) as [readonly string[]];
+      return new SafeString(labels.map((l) => `[^${l}]`).join(''));
+    },
+    checkbox(...a) {
+      const [checked] = args(a);
+      return new SafeString(checked ? '[x]' : '[ ]');
+    },
+    footnote(...a) {
+      const [note] = args(a) as [Footnote];
+      const url = note.url && /^https?:\/\/[^\s<>]+$/.test(note.url) ? ` <${note.url}>` : '';
+      return new SafeString(`[^${note.label}]: ${escapeMarkdown(note.text)}${url}`);
+    },
+  };
+}
+
+type Node = hbs.AST.Node & { loc: hbs.AST.SourceLocation };
+
+/**
+ * Routes every escaped mustache through the `md` helper: `{{x}}` becomes `{{md x}}` and `{{date a b}}` becomes
+ * `{{md (date a b)}}`. Triple-stash output is refused: it would let data become markup.
+ */
+function escapeMustaches(program: hbs.AST.Program, file: string, helpers: Set<string>): void {
+  const visit = (node: hbs.AST.Node | undefined | null): void => {
+    if (!node) return;
+    if (node.type === 'Program') (node as hbs.AST.Program).body.forEach(visit);
+    else if (node.type === 'BlockStatement') {
+      visit((node as hbs.AST.BlockStatement).program);
+      visit((node as hbs.AST.BlockStatement).inverse);
+    } else if (node.type === 'MustacheStatement') {
+      const m = node as hbs.AST.MustacheStatement & { loc: hbs.AST.SourceLocation };
+      if (!m.escaped) {
+        throw new TemplateError({
+          file,
+          line: m.loc.start.line,
+          column: m.loc.start.column + 1,
+          severity: 'error',
+          message: 'raw output {{{…}}} in a Markdown template (expected {{…}}, which escapes Markdown)',
+          rule: 'template-raw-output',
+        });
+      }
+      const path = m.path as hbs.AST.PathExpression;
+      const isHelperCall = m.params.length > 0 || m.hash !== undefined || (path.type === 'PathExpression' && helpers.has(path.original));
+      const inner = isHelperCall ? ({ type: 'SubExpression', path: m.path, params: m.params, hash: m.hash, loc: m.loc } as unknown as hbs.AST.Expression) : m.path;
+      m.path = { type: 'PathExpression', data: false, depth: 0, parts: ['md'], original: 'md', loc: m.loc } as unknown as hbs.AST.PathExpression;
+      m.params = [inner];
+      (m as { hash?: hbs.AST.Hash }).hash = undefined;
+    }
+  };
+  visit(program);
+}
+
+function templateError(file: string, err: unknown, rule: string): TemplateError {
+  if (err instanceof TemplateError) return err;
+  const e = err as { message?: string; lineNumber?: number; column?: number; hash?: { loc?: { first_line: number; first_column: number } } };
+  const message = String(e.message ?? err).split('\n')[0]!.replace(/ - \d+:\d+$/, '');
+  const line = e.lineNumber ?? e.hash?.loc?.first_line ?? Number(/line (\d+)/.exec(String(e.message))?.[1] ?? 1);
+  const column = (e.column ?? e.hash?.loc?.first_column ?? 0) + 1;
+  return new TemplateError({ file, line, column, severity: 'error', message, rule });
+}
+
+export interface MarkdownRenderer {
+  render(template: string, view: unknown): string;
+}
+
+/**
+ * Compiles the brief templates and partials once. `templates` maps a template file (`chronology.md.hbs`,
+ * `partials/cite.md.hbs`) to its text; partials are named by their file name without folder and extension.
+ */
+export function createMarkdownRenderer(templates: readonly TemplateSource[], locale: Locale): MarkdownRenderer {
+  const hb = Handlebars.create();
+  const helpers = markdownHelpers(locale);
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+  const helperNames = new Set(Object.keys(helpers));
+
+  const compile = (t: TemplateSource) => {
+    let ast: hbs.AST.Program;
+    try {
+      ast = hb.parse(t.text);
+    } catch (err) {
+      throw templateError(t.file, err, 'template-syntax');
+    }
+    escapeMustaches(ast, t.file, helperNames);
+    const fn = hb.compile(ast, { strict: true, noEscape: true, preventIndent: true });
+    // Errors inside a partial are positioned in the partial: tag them with its file on the way out.
+    return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+      try {
+        return fn(context, options);
+      } catch (err) {
+        const tagged = err as { templateFile?: string };
+        if (err instanceof TemplateError) throw err;
+        tagged.templateFile ??= t.file;
+        throw err;
+      }
+    };
+  };
+
+  const compiled = new Map<string, ReturnType<typeof compile>>();
+  for (const t of templates) {
+    const fn = compile(t);
+    if (t.file.startsWith('partials/')) {
+      hb.registerPartial(t.file.replace(/^partials\//, '').replace(/\.md\.hbs$/, ''), fn as unknown as Handlebars.Template);
+    } else compiled.set(t.file, fn);
+  }
+
+  return {
+    render(template, view) {
+      const fn = compiled.get(template);
+      if (!fn) throw new Error(`no template ${template}`);
+      let text: string;
+      try {
+        text = fn(view);
+      } catch (err) {
+        const file = (err as { templateFile?: string }).templateFile ?? template;
+        throw templateError(file, err, 'template-runtime');
+      }
+      return tidyMarkdown(text);
+    },
+  };
+}
+
+/** One blank line between blocks, no trailing spaces, one final newline: stable, diff-friendly Markdown. */
+export function tidyMarkdown(text: string): string {
+  return `${text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
+}
