@@ -1,6 +1,7 @@
 // Markdown to an HTML fragment with unified: GFM (tables, task lists, footnotes), CJK-friendly emphasis, heading
 // ids and a table of contents. Raw HTML in the Markdown is dropped, never passed through.
 import type { Element, ElementContent, Root } from 'hast';
+import type { Heading as MdastHeading, Link, Parent, Root as MdastRoot } from 'mdast';
 import { toString } from 'hast-util-to-string';
 import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
@@ -32,6 +33,40 @@ const el = (tagName: string, properties: Element['properties'], children: Elemen
   children,
 });
 
+const MAX_TOC_ENTRIES = 24;
+
+/** A heading ending in ` {#id}` (as Pandoc writes it) gets that id; the marker is not part of its text. */
+function remarkHeadingIds() {
+  return (tree: MdastRoot) => {
+    visit(tree, 'heading', (node: MdastHeading) => {
+      const last = node.children[node.children.length - 1];
+      if (last?.type !== 'text') return;
+      const m = /\s*\{#([A-Za-z][\w-]*)\}$/.exec(last.value);
+      if (!m) return;
+      last.value = last.value.slice(0, m.index);
+      node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id: m[1] } };
+    });
+  };
+}
+
+/**
+ * GFM links bare URLs and e-mail addresses found in text, after escapes are resolved, so escaping cannot stop it.
+ * A link in the briefs is written as `[text](url)` or `<url>` by a template; any other link came from data text
+ * and goes back to being the text it was.
+ */
+function remarkNoLiteralAutolinks() {
+  return (tree: MdastRoot, file: { value: unknown }) => {
+    const source = String(file.value);
+    visit(tree, 'link', (node: Link, index: number | undefined, parent: Parent | undefined) => {
+      const start = node.position?.start.offset;
+      if (parent === undefined || index === undefined || start === undefined) return;
+      if (source[start] === '[' || source[start] === '<') return;
+      parent.children.splice(index, 1, ...node.children);
+      return index;
+    });
+  };
+}
+
 /** Collects h2–h3 into a nested <nav> inserted after the paragraph that follows the h1. */
 function rehypeToc(options: { label: string; headings: Heading[] }) {
   return (tree: Root) => {
@@ -39,7 +74,9 @@ function rehypeToc(options: { label: string; headings: Heading[] }) {
       const depth = /^h([1-6])$/.exec(node.tagName)?.[1];
       if (depth && node.properties.id) options.headings.push({ depth: Number(depth), id: String(node.properties.id), text: toString(node).trim() });
     });
-    const entries = options.headings.filter((h) => h.depth === 2 || h.depth === 3);
+    // Sections and their entries; a long brief lists its sections only, so the contents stay one page.
+    const withEntries = options.headings.filter((h) => h.depth === 2 || h.depth === 3);
+    const entries = withEntries.length <= MAX_TOC_ENTRIES ? withEntries : withEntries.filter((h) => h.depth === 2);
     if (entries.length === 0) return;
     const items: Element[] = [];
     let current: Element | undefined;
@@ -70,17 +107,33 @@ function rehypeToc(options: { label: string; headings: Heading[] }) {
   };
 }
 
+/** GFM column alignment arrives as the obsolete `align` attribute; a class carries it to the stylesheet instead. */
+function rehypeAlignToClass() {
+  return (tree: Root) => {
+    visit(tree, 'element', (node: Element) => {
+      const align = node.properties.align;
+      if ((node.tagName === 'td' || node.tagName === 'th') && typeof align === 'string') {
+        delete node.properties.align;
+        node.properties.className = [`align-${align}`];
+      }
+    });
+  };
+}
+
 function processor(locale: Locale, headings: Heading[]): Processor<Root, Root, Root, Root, string> {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkCjkFriendly)
+    .use(remarkNoLiteralAutolinks)
+    .use(remarkHeadingIds)
     .use(remarkRehype, {
       footnoteLabel: locale.sources,
       footnoteLabelTagName: 'h2',
       footnoteLabelProperties: { className: ['footnotes-label'] },
       footnoteBackLabel: locale.footnote_back,
     })
+    .use(rehypeAlignToClass)
     .use(rehypeSlug)
     .use(rehypeToc, { label: locale.toc, headings })
     .use(rehypeStringify) as unknown as Processor<Root, Root, Root, Root, string>;

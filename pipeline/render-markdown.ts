@@ -21,17 +21,45 @@ export class TemplateError extends Error {
   }
 }
 
-// CommonMark treats any escaped ASCII punctuation as a literal. These are the characters that start or end
-// markup (emphasis, links, code, HTML, tables, headings, lists, autolinks, entities).
-const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|<>~&:@=]/g;
+// CommonMark reads any backslash-escaped ASCII punctuation as a literal. These characters open or close markup
+// anywhere in a line: code, emphasis, strikethrough, links and footnotes, HTML, entities, table cells, headings'
+// closing #s. (Bare URLs are not markup here: the HTML stage turns GFM's literal autolinks back into text.)
+const INLINE_SPECIALS = /[\\`*_~[\]<>&|#]/g;
 
-/** Text as Markdown that reads as that text, inline: one line, every special character escaped. */
+/** Text as Markdown that reads as that text: one line, every character that could become markup escaped. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim().replace(MARKDOWN_SPECIALS, (c) => `\\${c}`);
+  return (
+    text
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .trim()
+      .replace(INLINE_SPECIALS, (c) => `\\${c}`)
+      // A value may start a line: keep it from starting a list, a quote, a setext underline or a numbered item.
+      .replace(/^([-+=])/, '\\$1')
+      .replace(/^(\d+)([.)])/, '$1\\$2')
+  );
 }
 
 const SafeString = Handlebars.SafeString;
 type Raw = InstanceType<typeof SafeString>;
+
+/** An error at the helper call's place in its template (Handlebars gives helpers their location). */
+function positionedError(message: string, options: HelperOptions): Error {
+  const loc = (options as HelperOptions & { loc?: hbs.AST.SourceLocation }).loc;
+  return Object.assign(new Error(message), { lineNumber: loc?.start.line, column: loc?.start.column });
+}
+
+/**
+ * Views give every field, with null for "absent"; an undefined value is a typo in a template. Handlebars' strict
+ * mode does not check helper arguments, so every helper, built-in block helpers included, checks its own.
+ */
+function requireDefinedArguments(name: string, fn: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...a: unknown[]) {
+    const options = a[a.length - 1] as HelperOptions;
+    const missing = a.slice(0, -1).findIndex((v) => v === undefined);
+    if (missing >= 0) throw positionedError(`argument ${missing + 1} of "${name}" is not defined`, options);
+    return fn.apply(this, a);
+  };
+}
 
 /** The helpers every Markdown template may use: formatting of dates, times, zones and lists, and citations. */
 function markdownHelpers(locale: Locale): Record<string, (...args: unknown[]) => unknown> {
@@ -42,7 +70,8 @@ function markdownHelpers(locale: Locale): Record<string, (...args: unknown[]) =>
     md(...a) {
       const [value] = args(a);
       if (value instanceof SafeString) return value.toString();
-      if (value === null || value === undefined) return '';
+      if (value === undefined) throw positionedError(`"${String(options(a).hash.expression)}" not defined`, options(a));
+      if (value === null) return '';
       return escapeMarkdown(String(value));
     },
     date(...a) {
@@ -76,7 +105,14 @@ function markdownHelpers(locale: Locale): Record<string, (...args: unknown[]) =>
     },
     cite(...a) {
       const [labels] = args(a) as [readonly string[]];
-      return new SafeString(labels.map((l) => `[^${l}]`).join(''));
+      // A word joiner keeps the note mark on the line of the word it annotates (CJK text breaks anywhere).
+      return new SafeString(labels.map((l) => `\u2060[^${l}]`).join(''));
+    },
+    anchor(...a) {
+      // `{{anchor "year-" year}}` → ` {#year-2005}`: a stable heading id, read by the HTML stage.
+      const id = args(a).map(String).join('');
+      if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(id)) throw new Error(`anchor "${id}" is not an ASCII id starting with a letter`);
+      return new SafeString(` {#${id}}`);
     },
     checkbox(...a) {
       const [checked] = args(a);
@@ -118,9 +154,15 @@ function escapeMustaches(program: hbs.AST.Program, file: string, helpers: Set<st
       const path = m.path as hbs.AST.PathExpression;
       const isHelperCall = m.params.length > 0 || m.hash !== undefined || (path.type === 'PathExpression' && helpers.has(path.original));
       const inner = isHelperCall ? ({ type: 'SubExpression', path: m.path, params: m.params, hash: m.hash, loc: m.loc } as unknown as hbs.AST.Expression) : m.path;
+      const original = (path as { original?: unknown }).original;
       m.path = { type: 'PathExpression', data: false, depth: 0, parts: ['md'], original: 'md', loc: m.loc } as unknown as hbs.AST.PathExpression;
       m.params = [inner];
-      (m as { hash?: hbs.AST.Hash }).hash = undefined;
+      // The expression's own text rides along, so a missing field can be named in the message.
+      m.hash = {
+        type: 'Hash',
+        pairs: [{ type: 'HashPair', key: 'expression', value: { type: 'StringLiteral', value: String(original), original: String(original), loc: m.loc }, loc: m.loc }],
+        loc: m.loc,
+      } as unknown as hbs.AST.Hash;
     }
   };
   visit(program);
@@ -146,7 +188,10 @@ export interface MarkdownRenderer {
 export function createMarkdownRenderer(templates: readonly TemplateSource[], locale: Locale): MarkdownRenderer {
   const hb = Handlebars.create();
   const helpers = markdownHelpers(locale);
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, name === 'md' ? fn : requireDefinedArguments(name, fn));
+  for (const name of ['each', 'if', 'unless', 'with']) {
+    hb.registerHelper(name, requireDefinedArguments(name, hb.helpers[name] as (...args: unknown[]) => unknown));
+  }
   const helperNames = new Set(Object.keys(helpers));
 
   const compile = (t: TemplateSource) => {

@@ -208,7 +208,7 @@ export function chronologyView(data: Dataset, locale: Locale): ChronologyView {
     invitedBy: null,
     concerns: null,
     participants: [],
-    summary: `${m.basis},${m.purpose}。`,
+    summary: fill(locale.chronology.launch_summary as string, { basis: m.basis, purpose: m.purpose }),
     cites: footnotes.cite([m.source]),
     facts: [],
     remarks: notes(m.source_remarks, footnotes),
@@ -297,7 +297,7 @@ export interface RoundDelegations {
 }
 
 export interface RosterView extends Common {
-  sides: { side: string; people: PersonView[] }[];
+  sides: { id: Side; side: string; people: PersonView[] }[];
   rounds: RoundDelegations[];
 }
 
@@ -309,6 +309,7 @@ export function rosterView(data: Dataset, locale: Locale): RosterView {
   const firstSeen = (p: Person) => p.roles.map((r) => r.as_of).sort(comparePartialDates)[0]!;
 
   const sides = SIDES.map((side) => ({
+    id: side,
     side: locale.sides[side],
     people: data.people
       .filter((p) => p.side === side)
@@ -363,10 +364,11 @@ export interface ChecklistItem {
 }
 
 export interface ChecklistGroup {
+  id: OutcomeStatus;
   status: string;
   followUp: boolean;
   count: number;
-  categories: { category: string; count: number; items: ChecklistItem[] }[];
+  categories: { id: OutcomeCategory; category: string; count: number; items: ChecklistItem[] }[];
 }
 
 export interface ChecklistView extends Common {
@@ -409,9 +411,9 @@ export function checklistView(data: Dataset, locale: Locale): ChecklistView {
             cites: footnotes.cite([o.source]),
           }),
         );
-      return { category: labels.categories[category], count: items.length, items };
+      return { id: category, category: labels.categories[category], count: items.length, items };
     }).filter((c) => c.count > 0);
-    groups.push({ status: labels.statuses[status], followUp, count: inStatus.length, categories });
+    groups.push({ id: status, status: labels.statuses[status], followUp, count: inStatus.length, categories });
   }
   return {
     lang: locale.lang,

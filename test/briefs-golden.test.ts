@@ -1,0 +1,27 @@
+// Golden files: each brief's Markdown and HTML from data/, reviewed like code. To accept a deliberate change:
+//   npm run golden   (then read the diff of test/golden/ before committing it)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.ts';
+import { realDataset, renderAll } from './render.ts';
+
+const GOLDEN = join(ROOT, 'test/golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+describe('golden briefs', async () => {
+  const { briefs } = await renderAll(await realDataset());
+  for (const b of briefs) {
+    for (const [ext, text] of [['md', b.markdown], ['html', b.html]] as const) {
+      it(`${b.name}.${ext} matches test/golden/${b.name}.${ext}`, () => {
+        const path = join(GOLDEN, `${b.name}.${ext}`);
+        if (update) {
+          mkdirSync(GOLDEN, { recursive: true });
+          writeFileSync(path, text);
+        }
+        expect(existsSync(path), `${path} is missing: run npm run golden`).toBe(true);
+        expect(text).toBe(readFileSync(path, 'utf8'));
+      });
+    }
+  }
+});

@@ -1,0 +1,78 @@
+// `npm run build` as a user runs it: outputs, --data/--out, determinism, and nothing lost on bad input.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.ts';
+
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const work = mkdtempSync(join(tmpdir(), 'briefs-build-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const build = (...args: string[]) => spawnSync(TSX, ['pipeline/cli.ts', 'build', '--format', 'md,html', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+function tree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, 'latin1'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('npm run build', () => {
+  const out1 = join(work, 'one');
+  const out2 = join(work, 'two');
+
+  it('writes the three briefs in Markdown and HTML, the stylesheet and the index', () => {
+    const r = build('--out', out1);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const files = [...tree(out1).keys()].filter((f) => !f.startsWith('.'));
+    for (const b of ['chronology', 'roster', 'checklist']) {
+      expect(files).toContain(`zh-Hant/${b}.md`);
+      expect(files).toContain(`zh-Hant/${b}.html`);
+    }
+    expect(files).toContain('index.html');
+    expect(files).toContain('assets/style.css');
+    const index = readFileSync(join(out1, 'index.html'), 'utf8');
+    for (const b of ['chronology', 'roster', 'checklist']) expect(index).toContain(`href="zh-Hant/${b}.html"`);
+  });
+
+  it('gives byte-identical files when run twice, with no machine path in them', () => {
+    expect(build('--out', out2).status).toBe(0);
+    const a = tree(out1);
+    const b = tree(out2);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [f, content] of a) {
+      expect(b.get(f), f).toBe(content);
+      expect(content, f).not.toContain(ROOT);
+      expect(content, f).not.toContain(work);
+    }
+  });
+
+  it('builds another dataset into another folder', () => {
+    const out = join(work, 'minimal-out');
+    const r = build('--data', 'test/fixtures/minimal', '--out', out);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(out, 'zh-Hant/chronology.md'), 'utf8')).toContain('高層戰略對話');
+  });
+
+  it('on bad data exits 1 with positioned messages and leaves the last good outputs intact', () => {
+    const data = join(work, 'bad-data');
+    cpSync(join(ROOT, 'data'), data, { recursive: true });
+    const file = join(data, 'people.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('side: us', 'side: usa'));
+    const before = tree(out1);
+    const r = build('--data', data, '--out', out1);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/people\.yaml:\d+:\d+: error: invalid value for "side"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(tree(out1)).toEqual(before);
+  });
+});

@@ -1,0 +1,24 @@
+// The HTML the build writes is valid HTML5, checked by html-validate's recommended rules.
+import { HtmlValidate } from 'html-validate';
+import { describe, expect, it } from 'vitest';
+import { readTemplates, renderIndex } from '../pipeline/briefs.ts';
+import { realDataset, renderAll, TEMPLATES } from './render.ts';
+
+const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
+const { briefs, locale } = await renderAll(await realDataset());
+
+async function problems(html: string): Promise<string[]> {
+  const report = await validator.validateString(html);
+  return report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+}
+
+describe('HTML validity', () => {
+  it.each(briefs.map((b) => [b.name, b.html] as const))('%s.html has no problem', async (_, html) => {
+    expect(await problems(html)).toEqual([]);
+  });
+
+  it('index.html has no problem', async () => {
+    const html = renderIndex(briefs, locale, await readTemplates(TEMPLATES), ['md', 'html', 'pdf', 'epub']);
+    expect(await problems(html)).toEqual([]);
+  });
+});
