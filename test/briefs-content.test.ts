@@ -51,8 +51,16 @@ describe('the roster', () => {
   it('groups people by side and shows both delegations of every round side by side', () => {
     const h3 = brief('roster').headings.filter((h) => h.depth === 3).map((h) => h.text);
     expect(h3.slice(0, 2)).toEqual([locale.sides.china, locale.sides.us]);
-    const tables = fromHtml(brief('roster').html).tables;
-    expect(tables).toHaveLength(dataset.dialogues.length);
+    const all = fromHtml(brief('roster').html).tables;
+    // One table per side (every person of that side), then one per round.
+    expect(all).toHaveLength(2 + dataset.dialogues.length);
+    for (const [i, side] of (['china', 'us'] as const).entries()) {
+      expect(all[i]!.slice(1).map((row) => row[0])).toEqual(
+        expect.arrayContaining(dataset.people.filter((p) => p.side === side).map((p) => expect.stringContaining(p.name))),
+      );
+      expect(all[i]!).toHaveLength(1 + dataset.people.filter((p) => p.side === side).length);
+    }
+    const tables = all.slice(2);
     for (const t of tables) expect(t.every((row) => row.length === 2)).toBe(true);
     expect(tables.at(-1)!.slice(1)).toEqual([
       ['中共中央政治局委員、中央外事工作委員會辦公室主任楊潔篪', '美國國務卿布林肯'],
