@@ -2,7 +2,7 @@
 import Handlebars from 'handlebars';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BRIEF_NAMES, type BriefName, type Locale } from './locale.ts';
+import { BRIEF_NAMES, fill, type BriefName, type Locale } from './locale.ts';
 import { markdownToHtml, type Heading } from './markdown-to-html.ts';
 import { createMarkdownRenderer, TemplateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
@@ -12,13 +12,15 @@ export interface Templates {
   markdown: TemplateSource[];
   layout: TemplateSource;
   index: TemplateSource;
+  dossier: TemplateSource;
   stylesheet: string;
 }
 
 export interface OutputFile {
   /** Relative to the output folder, with forward slashes. */
   path: string;
-  content: string | Uint8Array;
+  /** The bytes, or a file to copy them from (the bundled fonts). */
+  content: string | Uint8Array | { copyFrom: string };
 }
 
 export interface RenderedBrief {
@@ -44,6 +46,7 @@ export async function readTemplates(dir: string): Promise<Templates> {
     markdown,
     layout: await read('layout.html.hbs'),
     index: await read('index.html.hbs'),
+    dossier: await read('dossier.html.hbs'),
     stylesheet: await readFile(join(dir, 'style.css'), 'utf8'),
   };
 }
@@ -72,6 +75,26 @@ function positioned(file: string, err: unknown, rule: string): TemplateError {
   return new TemplateError({ file, line, column: (e.column ?? 0) + 1, severity: 'error', message: String(e.message).split('\n')[0]!.replace(/ - \d+:\d+$/, ''), rule });
 }
 
+/** A CSS string literal; `<` is escaped too, so the text can never close the <style> element it sits in. */
+export function cssString(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\A ').replace(/</g, '\\3C ')}"`;
+}
+
+/** "第 {page} 頁,共 {pages} 頁" as CSS generated content with the page counters. */
+export function pageCounterContent(pattern: string): string {
+  return pattern
+    .split(/(\{page\}|\{pages\})/)
+    .filter((part) => part !== '')
+    .map((part) => (part === '{page}' ? 'counter(page)' : part === '{pages}' ? 'counter(pages)' : cssString(part)))
+    .join(' ');
+}
+
+/** The running header (a title) and footer (page X of Y) of a page, or of a named page. */
+export function runningHeadCss(title: string, locale: Locale, pageName = ''): string {
+  const name = pageName ? ` ${pageName}` : '';
+  return `@page${name} { @top-center { content: ${cssString(title)}; } @bottom-center { content: ${pageCounterContent(locale.page_of)}; } }`;
+}
+
 /** Renders every brief to Markdown and HTML. Pure: no clock, no machine path, no random id. */
 export function renderBriefs(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[] = BRIEF_NAMES): RenderedBrief[] {
   const md = createMarkdownRenderer(templates.markdown, locale);
@@ -86,8 +109,10 @@ export function renderBriefs(data: Dataset, locale: Locale, templates: Templates
       title: view.brief.title,
       description: view.brief.description,
       siteTitle: locale.site_title,
+      author: locale.author,
       assets: '../assets/',
       home: '../',
+      printStyle: runningHeadCss(view.brief.title, locale),
       body: fragment.html,
     });
     return { name, title: view.brief.title, description: view.brief.description, markdown, fragment: fragment.html, html, headings: fragment.headings };
@@ -95,6 +120,42 @@ export function renderBriefs(data: Dataset, locale: Locale, templates: Templates
 }
 
 export type Format = 'md' | 'html' | 'pdf' | 'epub';
+
+/**
+ * The combined document: a cover, a table of contents of every brief and its sections, then the briefs, each on
+ * its own named page so the running header follows the brief. Ids are prefixed per brief, so they stay unique.
+ */
+export function renderDossier(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, asOf: string): string {
+  const layout = compileHtml(templates.dossier);
+  const parts = briefs.map((b) => {
+    const fragment = markdownToHtml(b.markdown, locale, { toc: false, idPrefix: `${b.name}-` });
+    return {
+      name: b.name,
+      title: b.title,
+      top: fragment.headings.find((h) => h.depth === 1)!.id,
+      sections: fragment.headings.filter((h) => h.depth === 2),
+      body: fragment.html,
+    };
+  });
+  const printStyle = [
+    runningHeadCss(locale.dossier.title, locale),
+    '@page cover { @top-center { content: none; } @bottom-center { content: none; } }',
+    '.cover { page: cover; }',
+    ...briefs.map((b) => `${runningHeadCss(b.title, locale, b.name)} .dossier-${b.name} { page: ${b.name}; }`),
+  ].join('\n');
+  return layout({
+    lang: locale.lang,
+    title: locale.dossier.title,
+    description: locale.dossier.description,
+    author: locale.author,
+    siteTitle: locale.site_title,
+    tocLabel: locale.toc,
+    asOf: fill(locale.data_as_of, { date: asOf }),
+    assets: '../assets/',
+    printStyle,
+    briefs: parts,
+  });
+}
 
 /** The index page linking every brief in every format that is built. */
 export function renderIndex(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, formats: readonly Format[]): string {

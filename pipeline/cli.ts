@@ -2,7 +2,9 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Format } from './briefs.ts';
-import { ALL_FORMATS, build, defaultBuildOptions } from './build.ts';
+import { PrintError } from './browser.ts';
+import { ALL_FORMATS, build, defaultBuildOptions, PAPERS } from './build.ts';
+import type { Paper } from './pdf.ts';
 import { DiagnosticError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { writeJsonSchemas } from './json-schema.ts';
 import { loadDataset } from './load.ts';
@@ -22,6 +24,7 @@ Options
   --only BRIEF[,…]    build only these briefs: ${BRIEF_NAMES.join(', ')}
   --format F[,…]      build: output formats among ${ALL_FORMATS.join(', ')} (default: all)
                       validate: how to print messages, text or json (default: text)
+  --paper a4|letter   paper size of the PDFs (default: a4)
   -h, --help          show this help
 `;
 
@@ -86,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string', default: 'output' },
       only: { type: 'string' },
       format: { type: 'string' },
+      paper: { type: 'string', default: 'a4' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -109,10 +113,18 @@ export async function main(argv: string[]): Promise<number> {
         outDir: values.out,
         only: listOption<BriefName>(values.only, BRIEF_NAMES, '--only'),
         formats: listOption<Format>(values.format, ALL_FORMATS, '--format'),
+        paper: listOption<Paper>(values.paper, PAPERS, '--paper')[0]!,
+        log: (line: string) => process.stdout.write(`  ${line}\n`),
       };
+      const started = performance.now();
       const result = await build(options);
       process.stdout.write(`${displayDir(options.dataDir)}: valid (${result.counts})\n`);
-      process.stdout.write(`${displayDir(options.outDir)}: wrote ${result.written.length} files\n`);
+      for (const f of result.files.filter((x) => !x.path.startsWith('assets/'))) {
+        const size = f.bytes >= 1024 ? `${(f.bytes / 1024).toFixed(0)} KiB` : `${f.bytes} B`;
+        process.stdout.write(`  ${f.path}  ${size}${f.pages ? `, ${f.pages} pages` : ''}\n`);
+      }
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`${displayDir(options.outDir)}: wrote ${result.files.length} files in ${seconds} s\n`);
       return 0;
     }
     default:
@@ -129,7 +141,7 @@ main(process.argv.slice(2)).then(
       printDiagnostics(err.diagnostics, displayDir(err.dir));
       process.stderr.write(`${displayDir(err.dir)}: invalid: ${summary(err.diagnostics)}\n`);
       process.exitCode = 1;
-    } else if (err instanceof TemplateError) {
+    } else if (err instanceof TemplateError || err instanceof PrintError) {
       process.stderr.write(`${err.message}\n`);
       process.exitCode = 1;
     } else if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {

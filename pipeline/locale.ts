@@ -20,7 +20,11 @@ export interface Locale {
   approximately: string;
   site_title: string;
   site_description: string;
-  generated_from: string;
+  author: string;
+  keywords: string[];
+  page_of: string;
+  data_as_of: string;
+  dossier: { title: string; description: string; contents: string };
   formats: Record<'md' | 'html' | 'pdf' | 'epub', string>;
   toc: string;
   sources: string;

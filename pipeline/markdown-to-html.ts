@@ -68,12 +68,13 @@ function remarkNoLiteralAutolinks() {
 }
 
 /** Collects h2–h3 into a nested <nav> inserted after the paragraph that follows the h1. */
-function rehypeToc(options: { label: string; headings: Heading[] }) {
+function rehypeToc(options: { label: string; headings: Heading[]; enabled: boolean }) {
   return (tree: Root) => {
     visit(tree, 'element', (node: Element) => {
       const depth = /^h([1-6])$/.exec(node.tagName)?.[1];
       if (depth && node.properties.id) options.headings.push({ depth: Number(depth), id: String(node.properties.id), text: toString(node).trim() });
     });
+    if (!options.enabled) return;
     // Sections and their entries; a long brief lists its sections only, so the contents stay one page.
     const withEntries = options.headings.filter((h) => h.depth === 2 || h.depth === 3);
     const entries = withEntries.length <= MAX_TOC_ENTRIES ? withEntries : withEntries.filter((h) => h.depth === 2);
@@ -120,7 +121,32 @@ function rehypeAlignToClass() {
   };
 }
 
-function processor(locale: Locale, headings: Heading[]): Processor<Root, Root, Root, Root, string> {
+/** Prefixes every id and every in-document reference to one, so several briefs can share one document. */
+function rehypePrefixIds(options: { prefix: string }) {
+  const { prefix } = options;
+  return (tree: Root) => {
+    if (!prefix) return;
+    visit(tree, 'element', (node: Element) => {
+      const p = node.properties;
+      if (typeof p.id === 'string') p.id = prefix + p.id;
+      if (typeof p.href === 'string' && p.href.startsWith('#')) p.href = `#${prefix}${p.href.slice(1)}`;
+      for (const key of ['ariaDescribedBy', 'ariaLabelledBy'] as const) {
+        const v = p[key];
+        if (Array.isArray(v)) p[key] = v.map((id) => prefix + String(id));
+        else if (typeof v === 'string') p[key] = [prefix + v];
+      }
+    });
+  };
+}
+
+export interface HtmlOptions {
+  /** Insert a table of contents after the introduction (default true). */
+  toc?: boolean;
+  /** A prefix for every id, for a document that holds several briefs. */
+  idPrefix?: string;
+}
+
+function processor(locale: Locale, headings: Heading[], options: HtmlOptions): Processor<Root, Root, Root, Root, string> {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
@@ -132,17 +158,20 @@ function processor(locale: Locale, headings: Heading[]): Processor<Root, Root, R
       footnoteLabelTagName: 'h2',
       footnoteLabelProperties: { className: ['footnotes-label'] },
       footnoteBackLabel: locale.footnote_back,
+      // The default ↩ is not in the bundled CJK fonts; ↑ is.
+      footnoteBackContent: '↑',
     })
     .use(rehypeAlignToClass)
     .use(rehypeSlug)
-    .use(rehypeToc, { label: locale.toc, headings })
+    .use(rehypePrefixIds, { prefix: options.idPrefix ?? '' })
+    .use(rehypeToc, { label: locale.toc, headings, enabled: options.toc ?? true })
     .use(rehypeStringify) as unknown as Processor<Root, Root, Root, Root, string>;
 }
 
 /** Pure: Markdown text in, HTML fragment and its outline out. */
-export function markdownToHtml(markdown: string, locale: Locale): HtmlFragment {
+export function markdownToHtml(markdown: string, locale: Locale, options: HtmlOptions = {}): HtmlFragment {
   const headings: Heading[] = [];
-  const html = String(processor(locale, headings).processSync(markdown));
+  const html = String(processor(locale, headings, options).processSync(markdown));
   const title = headings.find((h) => h.depth === 1)?.text ?? '';
   return { html: `${html.trim()}\n`, title, headings };
 }

@@ -1,6 +1,6 @@
 // View models: pure functions from the validated dataset to what each brief prints, so templates hold no logic.
 // Text stays raw here; the Markdown renderer escapes every value it interpolates.
-import { comparePartialDates, formatUtcOffset, inZone, partialDate, zonedInstant } from './dates.ts';
+import { comparePartialDates, dateSpan, formatUtcOffset, inZone, partialDate, zonedInstant } from './dates.ts';
 import { fill, type BriefLabels, type BriefName, type Locale } from './locale.ts';
 import type {
   Citation,
@@ -427,6 +427,17 @@ export function checklistView(data: Dataset, locale: Locale): ChecklistView {
 }
 
 export type BriefView = ChronologyView | RosterView | ChecklistView;
+
+/** The last day the dataset speaks of: the briefs' date, used for document metadata instead of the clock. */
+export function latestDate(data: Dataset): string {
+  const dates = [
+    ...data.dialogues.flatMap((d) => [d.start, d.end, ...(d.sessions ?? []).map((s) => s.date)]),
+    ...data.events.map((e) => e.date),
+    data.mechanism.launched,
+  ].filter((d): d is string => d !== undefined);
+  const last = Math.max(...dates.map((d) => dateSpan(partialDate(d))[1]));
+  return new Date(last * 86_400_000).toISOString().slice(0, 10);
+}
 
 export function briefView(name: BriefName, data: Dataset, locale: Locale): BriefView {
   if (name === 'chronology') return chronologyView(data, locale);

@@ -1,0 +1,199 @@
+// The browser edge: finding a Chromium, launching one per build, printing pages offline with scripts off, and
+// closing it on success, on failure and on Ctrl-C so that no Chromium outlives a build.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { resolve, sep } from 'node:path';
+import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer';
+
+/** Flags for a headless Chromium on a closed network: no background traffic, no first-run work. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--font-render-hinting=none',
+];
+
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+
+export interface BrowserChoice {
+  path: string;
+  source: 'PUPPETEER_EXECUTABLE_PATH' | 'system' | 'puppeteer';
+}
+
+/** The browser, in this order: PUPPETEER_EXECUTABLE_PATH, a system Chromium or Chrome, Puppeteer's own download. */
+export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserChoice | undefined {
+  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
+  if (fromEnv && existsSync(fromEnv)) return { path: fromEnv, source: 'PUPPETEER_EXECUTABLE_PATH' };
+  const system = SYSTEM_BROWSERS.find((p) => existsSync(p));
+  if (system) return { path: system, source: 'system' };
+  try {
+    const own = puppeteer.executablePath();
+    if (own && existsSync(own)) return { path: own, source: 'puppeteer' };
+  } catch {
+    // Puppeteer has no browser of its own: the caller says how to get one.
+  }
+  return undefined;
+}
+
+export const NO_BROWSER_HELP = `no Chromium or Chrome found. Any one of these fixes it:
+  - make build (as root on Debian or Ubuntu it installs the chromium package),
+  - npx puppeteer browsers install chrome-headless-shell,
+  - apt-get install chromium, or
+  - PUPPETEER_EXECUTABLE_PATH=/path/to/chrome.`;
+
+export class PrintError extends Error {
+  constructor(
+    readonly target: string,
+    message: string,
+  ) {
+    super(`printing ${target}: ${message}`);
+    this.name = 'PrintError';
+  }
+}
+
+export interface PrintJob {
+  /** A name for messages: the brief's name. */
+  name: string;
+  /** An HTML file inside the allowed folder. */
+  file: string;
+  pdf: PDFOptions;
+  /** Runs in the loaded page before printing (the DevTools protocol still works with page scripts off). */
+  prepare?: (page: Page) => Promise<void>;
+}
+
+export interface Printer {
+  print(job: PrintJob): Promise<Uint8Array>;
+  /** Prints with a page that stays open for a second pass (the table of contents with page numbers). */
+  withPage<T>(job: Omit<PrintJob, 'pdf'>, use: (page: Page, print: (options: PDFOptions) => Promise<Uint8Array>) => Promise<T>): Promise<T>;
+  refused: string[];
+  close(): Promise<void>;
+}
+
+/** A small counting semaphore: at most `size` pages print at once. */
+function pool(size: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= size) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+const openBrowsers = new Set<Browser>();
+let signalsHooked = false;
+
+/** On Ctrl-C or a kill, close every browser this process opened before exiting. */
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([...openBrowsers].map((b) => b.close())).finally(() => {
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      });
+    });
+  }
+}
+
+/**
+ * Launches one browser for the build. Pages load only files inside `allowedDir` (and data: URLs); every other request
+ * is refused, recorded, and fails that print.
+ */
+export async function openPrinter(allowedDir: string, options: { concurrency?: number; log?: (line: string) => void } = {}): Promise<Printer> {
+  const choice = findBrowser();
+  if (!choice) throw new PrintError('briefs', NO_BROWSER_HELP);
+  hookSignals();
+  const browser = await puppeteer.launch({
+    executablePath: choice.path,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  openBrowsers.add(browser);
+  const root = resolve(allowedDir) + sep;
+  const refused: string[] = [];
+  const limit = pool(options.concurrency ?? 2);
+
+  const isOwnFile = (url: string) => {
+    if (url.startsWith('data:')) return true;
+    if (!url.startsWith('file:')) return false;
+    const path = decodeURIComponent(new URL(url).pathname);
+    return resolve(path).startsWith(root);
+  };
+
+  async function openPage(name: string, file: string): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      const url = request.url();
+      if (isOwnFile(url)) {
+        void request.continue();
+      } else {
+        refused.push(url);
+        options.log?.(`refused: ${name} asked for ${url}`);
+        problems.push(`refused a request that is not one of the build's files: ${url}`);
+        void request.abort('blockedbyclient');
+      }
+    });
+    page.on('requestfailed', (request) => {
+      if (isOwnFile(request.url())) problems.push(`could not load ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err instanceof Error ? err.message : String(err)}`));
+    const response = await page.goto(pathToFileURL(resolve(file)).href, { waitUntil: 'load', timeout: 60_000 });
+    if (response && !response.ok()) problems.push(`could not open ${file}`);
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    return { page, problems };
+  }
+
+  const check = (name: string, problems: string[]) => {
+    if (problems.length) throw new PrintError(name, problems.join('; '));
+  };
+
+  const withPage: Printer['withPage'] = (job, use) =>
+    limit(async () => {
+        const { page, problems } = await openPage(job.name, job.file);
+        try {
+          check(job.name, problems);
+          if (job.prepare) await job.prepare(page);
+          return await use(page, async (pdfOptions) => {
+            const bytes = await page.pdf(pdfOptions);
+            check(job.name, problems);
+            return bytes;
+          });
+        } finally {
+          await page.close().catch(() => undefined);
+        }
+      });
+
+  return {
+    refused,
+    withPage,
+    print: (job) => withPage(job, (_, print) => print(job.pdf)),
+    async close() {
+      openBrowsers.delete(browser);
+      await browser.close().catch(() => undefined);
+    },
+  };
+}

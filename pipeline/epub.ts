@@ -1,0 +1,299 @@
+// The EPUB stage: rendered briefs to one EPUB 3 book, in memory. Pure: the same input gives the same bytes.
+// Spec: EPUB 3.3, https://www.w3.org/TR/epub-33/ (sections cited by their anchor, #sec-…).
+import { createHash } from 'node:crypto';
+import { strToU8, zipSync, type Zippable } from 'fflate';
+import type { Element, ElementContent, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { toString } from 'hast-util-to-string';
+import rehypeParse from 'rehype-parse';
+import { unified } from 'unified';
+import { SKIP, visit } from 'unist-util-visit';
+
+export interface EpubChapter {
+  /** The brief's name: the chapter's file name and its body class (`brief-<name>`, which the stylesheet uses). */
+  name: string;
+  title: string;
+  /** An HTML fragment as in RenderedBrief.fragment. */
+  fragment: string;
+}
+
+export interface EpubFont {
+  /** Relative to the stylesheet, as `fontCss` refers to it, e.g. 'fonts/noto-serif-tc-12-400-normal.woff2'. */
+  path: string;
+  data: Uint8Array;
+}
+
+export interface EpubInput {
+  lang: string;
+  title: string;
+  description: string;
+  author: string;
+  publisher?: string;
+  /** Stable across builds of the same data, e.g. from epubIdentifier(). */
+  identifier: string;
+  /** 'YYYY-MM-DDThh:mm:ssZ', taken from the data, never from the clock. */
+  modified: string;
+  chapters: EpubChapter[];
+  stylesheet: string;
+  /** @font-face rules whose url()s name the paths of `fonts`. */
+  fontCss?: string;
+  fonts?: EpubFont[];
+  /** The nav document's heading. */
+  tocLabel: string;
+  /** Accessible names for the checklist's boxes; without them a box says only whether it is checked. */
+  taskLabels?: { checked: string; unchecked: string };
+}
+
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
+const OPS_NS = 'http://www.idpf.org/2007/ops';
+const CONTENT_DIR = 'OEBPS';
+const PACKAGE_FILE = 'content.opf';
+const NAV_FILE = 'nav.xhtml';
+const STYLESHEET_FILE = 'style.css';
+
+const FONT_MEDIA_TYPES: Record<string, string> = { woff2: 'font/woff2', woff: 'font/woff', otf: 'font/otf', ttf: 'font/ttf' };
+
+/**
+ * Rules the book adds after the site stylesheet. An e-book has no form controls, so the checklist's checkboxes
+ * become spans drawn with borders (no symbol character, which a CJK font may lack); the reader, not the page,
+ * sets the text size, width and margins.
+ */
+const EPUB_CSS = `
+/* EPUB: the reading system sets text size, width and margins. */
+html { font-size: 100%; }
+body { max-width: none; margin: 0; padding: 0; }
+
+/* EPUB: the checklist's boxes, spans in place of form controls; a settled item is filled and ticked. */
+.task-box {
+  display: inline-block;
+  box-sizing: border-box;
+  width: 0.95em;
+  height: 0.95em;
+  margin: 0 0.65em 0 0;
+  vertical-align: -0.12em;
+  border: 1.5px solid var(--ink);
+  border-radius: 2px;
+  background: var(--paper);
+  text-indent: 0;
+}
+.task-box[aria-checked="true"] { background: var(--accent); border-color: var(--accent); }
+.task-box[aria-checked="true"]::after {
+  content: "";
+  display: block;
+  width: 0.22em;
+  height: 0.48em;
+  margin: 0.04em 0 0 0.26em;
+  border: solid var(--paper);
+  border-width: 0 0.12em 0.12em 0;
+  transform: rotate(45deg);
+}
+`;
+
+const fragmentParser = unified().use(rehypeParse, { fragment: true });
+
+/** A deterministic `urn:uuid:` from the parts: a SHA-256 name-based UUID (RFC 9562 §5.8, version 8). */
+export function epubIdentifier(parts: string[]): string {
+  const bytes = createHash('sha256').update(JSON.stringify(parts)).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The EPUB file's bytes. Throws on input the book cannot be made from (a bad name, date or font reference). */
+export function buildEpub(input: EpubInput): Uint8Array {
+  assertEpubInput(input);
+  const chapters = input.chapters.map((c) => ({ ...c, file: `${c.name}.xhtml`, ...fragmentToXhtml(c.fragment, input.taskLabels) }));
+  const fonts = input.fonts ?? [];
+  const text: [string, string][] = [
+    ['META-INF/container.xml', containerXml()],
+    [`${CONTENT_DIR}/${PACKAGE_FILE}`, packageDocument(input, chapters, fonts)],
+    [`${CONTENT_DIR}/${NAV_FILE}`, navDocument(input, chapters)],
+    [`${CONTENT_DIR}/${STYLESHEET_FILE}`, epubStylesheet(input)],
+    ...chapters.map((c): [string, string] => [`${CONTENT_DIR}/${c.file}`, chapterDocument(input, c)]),
+  ];
+  return zipEpub(text, fonts, input.modified);
+}
+
+function assertEpubInput(input: EpubInput): void {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(input.modified)) {
+    throw new Error(`EPUB modified date "${input.modified}" is not YYYY-MM-DDThh:mm:ssZ (EPUB 3.3 #sec-metadata-last-modified)`);
+  }
+  if (input.chapters.length === 0) throw new Error('an EPUB needs at least one chapter');
+  const names = new Set<string>();
+  for (const c of input.chapters) {
+    if (!/^[a-z][a-z0-9-]*$/.test(c.name) || c.name === 'nav') throw new Error(`EPUB chapter name "${c.name}" must be lower-case letters, digits and hyphens, and not "nav"`);
+    if (names.has(c.name)) throw new Error(`EPUB chapter name "${c.name}" is used twice`);
+    names.add(c.name);
+  }
+  const fontPaths = new Set<string>();
+  for (const f of input.fonts ?? []) {
+    if (!/^[\w-]+(\/[\w.-]+)*\.\w+$/.test(f.path) || !(extension(f.path) in FONT_MEDIA_TYPES)) {
+      throw new Error(`EPUB font path "${f.path}" must be a relative path ending in .${Object.keys(FONT_MEDIA_TYPES).join(', .')}`);
+    }
+    fontPaths.add(f.path);
+  }
+  // A url() to a file the book does not hold is an EPUBCheck error (RSC-007); say which one here instead.
+  for (const url of cssUrls(input.fontCss ?? '')) {
+    if (!fontPaths.has(url)) throw new Error(`EPUB fontCss refers to "${url}", which is not among the fonts given`);
+  }
+}
+
+const extension = (path: string): string => path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+
+const cssUrls = (css: string): string[] => [...css.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)].map((m) => m[2]!.trim());
+
+interface Section {
+  id: string;
+  text: string;
+}
+
+/**
+ * An HTML fragment as an XHTML body and its h2 sections. The in-page table of contents goes (the nav document
+ * replaces it); checkboxes become spans; footnotes get their EPUB semantics (EPUB 3 Structural Semantics
+ * Vocabulary: noteref, footnotes, footnote).
+ */
+function fragmentToXhtml(fragment: string, taskLabels: EpubInput['taskLabels']): { body: string; sections: Section[] } {
+  const tree = fragmentParser.parse(fragment) as Root;
+  const sections: Section[] = [];
+  visit(tree, 'element', (node: Element, index, parent) => {
+    const classes = (node.properties.className as string[] | undefined) ?? [];
+    if (node.tagName === 'nav' && classes.includes('toc') && parent && index !== undefined) {
+      parent.children.splice(index, 1);
+      return [SKIP, index];
+    }
+    if (node.tagName === 'input' && node.properties.type === 'checkbox' && parent && index !== undefined) {
+      parent.children[index] = taskBox(node.properties.checked === true, taskLabels);
+      return SKIP;
+    }
+    if (node.tagName === 'h2' && typeof node.properties.id === 'string') sections.push({ id: node.properties.id, text: toString(node).trim() });
+    if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) node.properties['epub:type'] = 'footnotes';
+    if (node.tagName === 'a' && node.properties.dataFootnoteRef !== undefined) node.properties['epub:type'] = 'noteref';
+    // XML has no attribute without a value, and hast-util-to-html writes a boolean one bare.
+    for (const [key, value] of Object.entries(node.properties)) {
+      if (value === true) throw new Error(`<${node.tagName} ${key}> in a chapter: a boolean attribute cannot be written as XHTML`);
+    }
+    return undefined;
+  });
+  return { body: toHtml(tree, { closeSelfClosing: true }).trim(), sections };
+}
+
+/** A checkbox as readers can show it: an empty span the stylesheet draws, with the checkbox's role and state. */
+function taskBox(checked: boolean, labels: EpubInput['taskLabels']): ElementContent {
+  const properties: Element['properties'] = { className: ['task-box'], role: 'checkbox', ariaChecked: String(checked), ariaDisabled: 'true' };
+  if (labels) properties.ariaLabel = checked ? labels.checked : labels.unchecked;
+  return { type: 'element', tagName: 'span', properties, children: [] };
+}
+
+const escapeXml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** The start of every XHTML document of the book: the XML syntax of HTML (EPUB 3.3 #sec-xhtml). */
+function xhtmlHead(lang: string, title: string): string {
+  const l = escapeXml(lang);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!DOCTYPE html>',
+    `<html xmlns="${XHTML_NS}" xmlns:epub="${OPS_NS}" lang="${l}" xml:lang="${l}">`,
+    '<head>',
+    `<title>${escapeXml(title)}</title>`,
+    `<link rel="stylesheet" type="text/css" href="${STYLESHEET_FILE}"/>`,
+    '</head>',
+  ].join('\n');
+}
+
+function chapterDocument(input: EpubInput, chapter: EpubChapter & { body: string }): string {
+  return `${xhtmlHead(input.lang, chapter.title)}\n<body class="brief brief-${chapter.name}">\n${chapter.body}\n</body>\n</html>\n`;
+}
+
+/** The navigation document (EPUB 3.3 #sec-nav): every chapter and its sections, and where the body starts. */
+function navDocument(input: EpubInput, chapters: (EpubChapter & { file: string; sections: Section[] })[]): string {
+  const link = (href: string, text: string) => `<a href="${escapeXml(href)}">${escapeXml(text)}</a>`;
+  const items = chapters.map((c) => {
+    const sections = c.sections.map((s) => `<li>${link(`${c.file}#${s.id}`, s.text)}</li>`);
+    return sections.length === 0 ? `<li>${link(c.file, c.title)}</li>` : `<li>${link(c.file, c.title)}\n<ol>\n${sections.join('\n')}\n</ol>\n</li>`;
+  });
+  return [
+    xhtmlHead(input.lang, input.tocLabel),
+    '<body>',
+    '<nav epub:type="toc" id="toc">',
+    `<h1>${escapeXml(input.tocLabel)}</h1>`,
+    '<ol>',
+    ...items,
+    '</ol>',
+    '</nav>',
+    // Where reading starts (EPUB 3.3 #sec-nav-landmarks); hidden: a reading system uses it rather than shows it.
+    '<nav epub:type="landmarks" hidden="hidden">',
+    '<ol>',
+    `<li><a epub:type="bodymatter" href="${escapeXml(chapters[0]!.file)}">${escapeXml(chapters[0]!.title)}</a></li>`,
+    '</ol>',
+    '</nav>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** The package document (EPUB 3.3 #sec-package-doc): metadata, every file of the book and the reading order. */
+function packageDocument(input: EpubInput, chapters: { name: string; file: string }[], fonts: EpubFont[]): string {
+  const item = (id: string, href: string, mediaType: string, properties?: string) =>
+    `    <item id="${id}" href="${escapeXml(href)}" media-type="${mediaType}"${properties ? ` properties="${properties}"` : ''}/>`;
+  const dc = (name: string, value: string, attributes = '') => `    <dc:${name}${attributes}>${escapeXml(value)}</dc:${name}>`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id" xml:lang="${escapeXml(input.lang)}">`,
+    '  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    dc('identifier', input.identifier, ' id="book-id"'),
+    dc('title', input.title),
+    dc('language', input.lang),
+    dc('creator', input.author),
+    ...(input.publisher === undefined ? [] : [dc('publisher', input.publisher)]),
+    dc('description', input.description),
+    `    <meta property="dcterms:modified">${input.modified}</meta>`,
+    '  </metadata>',
+    '  <manifest>',
+    item('nav', NAV_FILE, 'application/xhtml+xml', 'nav'),
+    item('style', STYLESHEET_FILE, 'text/css'),
+    ...chapters.map((c) => item(`chapter-${c.name}`, c.file, 'application/xhtml+xml')),
+    ...fonts.map((f, i) => item(`font-${i + 1}`, f.path, FONT_MEDIA_TYPES[extension(f.path)]!)),
+    '  </manifest>',
+    '  <spine>',
+    ...chapters.map((c) => `    <itemref idref="chapter-${c.name}"/>`),
+    '  </spine>',
+    '</package>',
+    '',
+  ].join('\n');
+}
+
+/** META-INF/container.xml names the package document (EPUB 3.3 #sec-container-metainf-container.xml). */
+function containerXml(): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">',
+    '  <rootfiles>',
+    `    <rootfile full-path="${CONTENT_DIR}/${PACKAGE_FILE}" media-type="application/oebps-package+xml"/>`,
+    '  </rootfiles>',
+    '</container>',
+    '',
+  ].join('\n');
+}
+
+/** The font faces first, then the site stylesheet, then the book's own rules. */
+function epubStylesheet(input: EpubInput): string {
+  return [input.fontCss?.trim(), input.stylesheet.trim(), EPUB_CSS.trim()].filter(Boolean).join('\n\n') + '\n';
+}
+
+/**
+ * The OCF ZIP container: `mimetype` first, stored, without an extra field (EPUB 3.3 #sec-zip-container-mime). Every entry gets the
+ * same date, the day of `modified`: fflate writes DOS dates from local-time getters, so a date built from local
+ * fields reads back the same in every time zone, and noon keeps it clear of daylight-saving switches.
+ */
+function zipEpub(textFiles: [string, string][], fonts: EpubFont[], modified: string): Uint8Array {
+  const [year, month, day] = modified.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const mtime = new Date(year, month - 1, day, 12, 0, 0);
+  const entries: Zippable = { mimetype: [strToU8('application/epub+zip'), { level: 0, mtime }] };
+  for (const [path, text] of textFiles) entries[path] = [strToU8(text), { level: 9, mtime }];
+  // Fonts are compressed already; deflating them again gains nothing.
+  for (const f of fonts) entries[`${CONTENT_DIR}/${f.path}`] = [f.data, { level: 0, mtime }];
+  return zipSync(entries);
+}

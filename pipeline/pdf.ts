@@ -1,0 +1,118 @@
+// PDF: print an HTML file, fill its table of contents with page numbers read back from the first print, and finish
+// the file with document metadata, fixed dates and a fixed id so that two builds give the same bytes.
+import { createHash } from 'node:crypto';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import type { Page, PDFOptions } from 'puppeteer';
+import type { Printer } from './browser.ts';
+
+export type Paper = 'a4' | 'letter';
+
+export interface PdfMetadata {
+  title: string;
+  author: string;
+  subject: string;
+  keywords: string[];
+  lang: string;
+  /** The document's date, from the data (never the clock). */
+  date: Date;
+  creator: string;
+}
+
+/** Page numbers of named destinations (element ids that links point at), 1-based. */
+export async function destinationPages(pdf: Uint8Array): Promise<Map<string, number>> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await getDocument({ data: pdf.slice(), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const dests = (await doc.getDestinations()) as Record<string, [unknown, ...unknown[]]>;
+    const pages = new Map<string, number>();
+    for (const [name, dest] of Object.entries(dests)) {
+      pages.set(name, (await doc.getPageIndex(dest[0] as { num: number; gen: number })) + 1);
+    }
+    return pages;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** Writes page numbers into every `nav.toc a[href^="#"]` of the loaded page (or clears them with an empty map). */
+async function setTocPages(page: Page, pages: Map<string, number>): Promise<void> {
+  await page.evaluate((entries: [string, number][]) => {
+    const byId = new Map(entries);
+    for (const a of Array.from(document.querySelectorAll<HTMLAnchorElement>('nav.toc a[href^="#"]'))) {
+      const id = decodeURIComponent(a.getAttribute('href')!.slice(1));
+      let span = a.querySelector<HTMLSpanElement>('span.toc-page');
+      if (!span) {
+        span = document.createElement('span');
+        span.className = 'toc-page';
+        a.appendChild(span);
+      }
+      span.textContent = byId.has(id) ? String(byId.get(id)) : '';
+    }
+  }, [...pages]);
+}
+
+const PAPER_CSS: Record<Paper, string> = { a4: '@page { size: A4; }', letter: '@page { size: letter; }' };
+
+export interface PdfJob {
+  name: string;
+  file: string;
+  paper: Paper;
+  metadata: PdfMetadata;
+}
+
+/**
+ * Prints `job.file`. Chromium has no target-counter(), so the contents get their page numbers in a second pass,
+ * from the named destinations of the first; a third pass runs only if the numbers moved a heading.
+ */
+export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number }> {
+  const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 120_000 };
+  return printer.withPage({ name: job.name, file: job.file }, async (page, print) => {
+    await page.addStyleTag({ content: PAPER_CSS[job.paper] });
+    const hasToc = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"]') !== null);
+    let pdf = await print(options);
+    if (hasToc) {
+      let pages = await destinationPages(pdf);
+      for (let pass = 0; pass < 3; pass++) {
+        await setTocPages(page, pages);
+        pdf = await print(options);
+        const after = await destinationPages(pdf);
+        const moved = [...after].some(([id, n]) => pages.get(id) !== n);
+        pages = after;
+        if (!moved) break;
+      }
+    }
+    const finished = await finishPdf(pdf, job.metadata);
+    return { pdf: finished, pages: await pageCount(finished) };
+  });
+}
+
+export async function pageCount(pdf: Uint8Array): Promise<number> {
+  return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+}
+
+/** Chromium stamps the clock into CreationDate and ModDate; they are left out of the content hash. */
+function contentHash(pdf: Uint8Array): Buffer {
+  const text = Buffer.from(pdf).toString('latin1').replace(/\/(CreationDate|ModDate) \(D:[^)]*\)/g, '');
+  return createHash('sha256').update(text, 'latin1').digest();
+}
+
+/** Document metadata, fixed dates, a document id derived from the content, and the title shown in the window. */
+export async function finishPdf(pdf: Uint8Array, meta: PdfMetadata): Promise<Uint8Array> {
+  const id = contentHash(pdf).subarray(0, 16).toString('hex');
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  doc.setTitle(meta.title, { showInWindowTitleBar: true });
+  doc.setAuthor(meta.author);
+  doc.setSubject(meta.subject);
+  doc.setKeywords(meta.keywords);
+  doc.setCreator(meta.creator);
+  doc.setProducer(meta.creator);
+  doc.setLanguage(meta.lang);
+  doc.setCreationDate(meta.date);
+  doc.setModificationDate(meta.date);
+  // Open with the bookmarks panel, since the outline is the quickest way around a brief.
+  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+  const prefs = doc.catalog.lookupMaybe(PDFName.of('ViewerPreferences'), PDFDict);
+  prefs?.set(PDFName.of('DisplayDocTitle'), PDFBool.True);
+  doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]) as PDFArray;
+  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+}
