@@ -9,10 +9,17 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: deps build validate test typecheck schema clean
+.PHONY: deps tools test-tools build validate test typecheck schema golden clean
 deps: $(STAMP)
 
-build: deps
+# A browser for printing (PUPPETEER_EXECUTABLE_PATH, a system Chromium, Puppeteer's download, or as root the
+# chromium package), and for the tests EPUBCheck too.
+tools: deps
+	@npx tsx pipeline/setup.ts browser
+test-tools: deps
+	@npx tsx pipeline/setup.ts browser epubcheck
+
+build: tools
 	npm run --silent build -- $(ARGS)
 
 validate: deps
@@ -25,7 +32,10 @@ schema: deps
 	npm run --silent schema
 
 # Type-check, then every test; the last line is the plain 'N passed, N failed' summary CI reads.
-test: deps
+golden: deps
+	npm run --silent golden
+
+test: test-tools
 	npx tsc --noEmit
 	@mkdir -p .cache
 	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results.json || status=$$?; \

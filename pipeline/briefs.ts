@@ -157,22 +157,25 @@ export function renderDossier(briefs: readonly RenderedBrief[], locale: Locale, 
   });
 }
 
-/** The index page linking every brief in every format that is built. */
+/** The index page linking every brief in every format that is built, the dossier and the EPUB. */
 export function renderIndex(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, formats: readonly Format[]): string {
   const dir = locale.lang;
   const perBrief = formats.filter((f) => f !== 'epub');
+  const whole = [
+    ...(formats.includes('pdf') && briefs.length === BRIEF_NAMES.length ? [{ href: `${dir}/dossier.pdf`, label: `${locale.dossier.title}(${locale.formats.pdf})` }] : []),
+    ...(formats.includes('epub') ? [{ href: `${dir}/briefs.epub`, label: `${locale.dossier.title}(${locale.formats.epub})` }] : []),
+  ];
   return compileHtml(templates.index)({
     lang: locale.lang,
     title: locale.site_title,
     description: locale.site_description,
-    briefs: [
-      ...briefs.map((b) => ({
-        title: b.title,
-        description: b.description,
-        href: formats.includes('html') ? `${dir}/${b.name}.html` : `${dir}/${b.name}.${perBrief[0]}`,
-        formats: perBrief.map((f) => ({ href: `${dir}/${b.name}.${f}`, label: locale.formats[f] })),
-      })),
-    ],
+    whole,
+    briefs: briefs.map((b) => ({
+      title: b.title,
+      description: b.description,
+      href: `${dir}/${b.name}.${formats.includes('html') ? 'html' : perBrief[0] ?? 'md'}`,
+      formats: perBrief.map((f) => ({ href: `${dir}/${b.name}.${f}`, label: locale.formats[f] })),
+    })),
   });
 }
 

@@ -130,6 +130,7 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     handleSIGHUP: false,
   });
   openBrowsers.add(browser);
+  options.log?.(`browser: ${choice.path} (${choice.source}), pid ${browser.process()?.pid ?? '?'}`);
   const root = resolve(allowedDir) + sep;
   const refused: string[] = [];
   const limit = pool(options.concurrency ?? 2);

@@ -9,6 +9,7 @@ import { DiagnosticError, type Diagnostic } from './diagnostics.ts';
 import { codePointsOf, describeCodePoint, facesFor, fontFaceCss, missingGlyphs } from './fonts.ts';
 import { loadDataset } from './load.ts';
 import { BRIEF_NAMES, loadLocale, type BriefName, type Locale } from './locale.ts';
+import { buildEpub, epubIdentifier } from './epub.ts';
 import { commitStaged, removeStaleStaging, stageFiles, stagingDir } from './output.ts';
 import { printPdf, type Paper, type PdfMetadata } from './pdf.ts';
 import type { Dataset } from './schema.ts';
@@ -58,11 +59,11 @@ export function datasetCounts(d: Dataset): string {
  * Every character a brief prints must be in the bundled fonts. A missing one is reported where it stands in the
  * data when it comes from there, else against the brief.
  */
-function coverageDiagnostics(briefs: readonly RenderedBrief[], extraText: string, dataTexts: Map<string, string>): Diagnostic[] {
+function coverageDiagnostics(documents: readonly { name: string; text: string }[], dataTexts: Map<string, string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<number>();
-  for (const b of briefs) {
-    for (const m of missingGlyphs(codePointsOf(b.html, extraText))) {
+  for (const b of documents) {
+    for (const m of missingGlyphs(codePointsOf(b.text))) {
       if (seen.has(m.codePoint)) continue;
       seen.add(m.codePoint);
       const message = `${describeCodePoint(m.codePoint)} in the ${b.name} brief is not in the bundled fonts (${m.family} ${m.weight}) (expected characters the Noto Serif TC and Noto Sans TC fonts can draw)`;
@@ -97,7 +98,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
   const dossierHtml = withDossier ? renderDossier(briefs, locale, templates, formatDateZh(date)) : '';
 
-  const missing = coverageDiagnostics(briefs, `${locale.page_of}${locale.dossier.title}${dossierHtml}`, loaded.texts);
+  // Each document with the running header and footer it will carry.
+  const documents = [
+    ...briefs.map((b) => ({ name: b.name, text: `${b.html}${b.title}${locale.page_of}` })),
+    ...(withDossier ? [{ name: 'dossier', text: `${dossierHtml}${locale.dossier.title}${locale.page_of}` }] : []),
+  ];
+  const missing = coverageDiagnostics(documents, loaded.texts);
   if (missing.length) throw new DiagnosticError(missing, options.dataDir);
 
   const published = briefOutputs(briefs, locale, templates, options.formats);
@@ -146,7 +152,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       await printer.close();
     }
     if (wantEpub) {
-      const epub = await buildBriefsEpub(briefs, locale, date, templates.stylesheet, faces.map((f) => ({ file: f.file, path: f.path })));
+      const epub = await buildBriefsEpub(briefs, locale, date, templates.stylesheet);
       printed.push({ path: `${locale.lang}/briefs.epub`, content: epub });
       built.push({ path: `${locale.lang}/briefs.epub`, bytes: epub.byteLength });
     }
@@ -162,9 +168,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** The EPUB of all briefs; its identifier and date come from the data. */
-async function buildBriefsEpub(briefs: readonly RenderedBrief[], locale: Locale, date: string, stylesheet: string, fonts: { file: string; path: string }[]): Promise<Uint8Array> {
-  const { buildEpub, epubIdentifier } = await import('./epub.ts');
+/** The EPUB of all briefs, with the bundled font subsets its text needs; its identifier and date come from the data. */
+async function buildBriefsEpub(briefs: readonly RenderedBrief[], locale: Locale, date: string, stylesheet: string): Promise<Uint8Array> {
+  const chapters = briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment }));
+  const faces = facesFor(codePointsOf(...chapters.map((c) => c.fragment), locale.dossier.title, locale.toc));
   return buildEpub({
     lang: locale.lang,
     title: locale.dossier.title,
@@ -172,10 +179,11 @@ async function buildBriefsEpub(briefs: readonly RenderedBrief[], locale: Locale,
     author: locale.author,
     identifier: epubIdentifier([locale.lang, ...briefs.map((b) => b.markdown)]),
     modified: `${date}T00:00:00Z`,
-    chapters: briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment })),
+    chapters,
     stylesheet,
-    fontCss: fontFaceCss(facesFor([]), 'fonts/'),
-    fonts: await Promise.all(fonts.slice(0, 0).map(async (f) => ({ path: `fonts/${f.file}`, data: new Uint8Array(await readFile(f.path)) }))),
+    fontCss: fontFaceCss(faces, 'fonts/'),
+    fonts: await Promise.all(faces.map(async (f) => ({ path: `fonts/${f.file}`, data: new Uint8Array(await readFile(f.path)) }))),
     tocLabel: locale.toc,
+    taskLabels: { checked: locale.checklist.settled!, unchecked: locale.checklist.follow_up! },
   });
 }

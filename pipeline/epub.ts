@@ -63,7 +63,9 @@ const EPUB_CSS = `
 html { font-size: 100%; }
 body { max-width: none; margin: 0; padding: 0; }
 
-/* EPUB: the checklist's boxes, spans in place of form controls; a settled item is filled and ticked. */
+/* EPUB: the checklist's boxes, spans in place of form controls; a settled item is filled and ticked.
+   Each colour first without var(), for reading systems that know no custom properties: an empty box and a
+   filled one must differ everywhere. */
 .task-box {
   display: inline-block;
   box-sizing: border-box;
@@ -71,19 +73,24 @@ body { max-width: none; margin: 0; padding: 0; }
   height: 0.95em;
   margin: 0 0.65em 0 0;
   vertical-align: -0.12em;
-  border: 1.5px solid var(--ink);
+  border: 1.5px solid currentColor;
   border-radius: 2px;
-  background: var(--paper);
   text-indent: 0;
 }
-.task-box[aria-checked="true"] { background: var(--accent); border-color: var(--accent); }
+.task-box[aria-checked="true"] {
+  background-color: currentColor;
+  background-color: var(--accent);
+  border-color: var(--accent);
+}
 .task-box[aria-checked="true"]::after {
   content: "";
   display: block;
   width: 0.22em;
   height: 0.48em;
   margin: 0.04em 0 0 0.26em;
-  border: solid var(--paper);
+  border-style: solid;
+  border-color: #fff;
+  border-color: var(--paper);
   border-width: 0 0.12em 0.12em 0;
   transform: rotate(45deg);
 }
@@ -128,9 +135,10 @@ function assertEpubInput(input: EpubInput): void {
   }
   const fontPaths = new Set<string>();
   for (const f of input.fonts ?? []) {
-    if (!/^[\w-]+(\/[\w.-]+)*\.\w+$/.test(f.path) || !(extension(f.path) in FONT_MEDIA_TYPES)) {
-      throw new Error(`EPUB font path "${f.path}" must be a relative path ending in .${Object.keys(FONT_MEDIA_TYPES).join(', .')}`);
+    if (!/^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*\.\w+$/.test(f.path) || !(extension(f.path) in FONT_MEDIA_TYPES)) {
+      throw new Error(`EPUB font path "${f.path}" must be a relative path down from the stylesheet, ending in .${Object.keys(FONT_MEDIA_TYPES).join(', .')}`);
     }
+    if (fontPaths.has(f.path)) throw new Error(`EPUB font path "${f.path}" is given twice`);
     fontPaths.add(f.path);
   }
   // A url() to a file the book does not hold is an EPUBCheck error (RSC-007); say which one here instead.
@@ -150,8 +158,9 @@ interface Section {
 
 /**
  * An HTML fragment as an XHTML body and its h2 sections. The in-page table of contents goes (the nav document
- * replaces it); checkboxes become spans; footnotes get their EPUB semantics (EPUB 3 Structural Semantics
- * Vocabulary: noteref, footnotes, footnote).
+ * replaces it); checkboxes become spans; note marks and the notes section get their EPUB semantics (EPUB 3
+ * Structural Semantics Vocabulary: noteref, footnotes). The notes themselves are not typed `footnote`: some
+ * reading systems hide such notes from the text, and here they are the brief's list of sources.
  */
 function fragmentToXhtml(fragment: string, taskLabels: EpubInput['taskLabels']): { body: string; sections: Section[] } {
   const tree = fragmentParser.parse(fragment) as Root;
@@ -278,15 +287,50 @@ function containerXml(): string {
   ].join('\n');
 }
 
-/** The font faces first, then the site stylesheet, then the book's own rules. */
+/** The font faces first, then the site stylesheet without its print rules, then the book's own rules. */
 function epubStylesheet(input: EpubInput): string {
-  return [input.fontCss?.trim(), input.stylesheet.trim(), EPUB_CSS.trim()].filter(Boolean).join('\n\n') + '\n';
+  return [input.fontCss?.trim(), withoutPrintRules(input.stylesheet).trim(), EPUB_CSS.trim()].filter(Boolean).join('\n\n') + '\n';
+}
+
+const PRINT_RULE = /@(?:page\b|media\s+print\s*\{)/y;
+
+/**
+ * The stylesheet without its top-level `@page` and `@media print` blocks. They are for paper, not a reading
+ * system (which could take A4 margins for its own), and EPUBCheck 4.2.6 cannot parse the margin boxes inside
+ * `@page` (CSS-008, an error). Comments and strings are copied whole, so a brace inside one is not counted.
+ */
+function withoutPrintRules(css: string): string {
+  let kept = '';
+  let depth = 0;
+  let dropping = false;
+  for (let i = 0; i < css.length; ) {
+    let end = i + 1;
+    if (css.startsWith('/*', i)) {
+      const close = css.indexOf('*/', i + 2);
+      end = close < 0 ? css.length : close + 2;
+    } else if (css[i] === '"' || css[i] === "'") {
+      for (end = i + 1; end < css.length && css[end] !== css[i]; end++) if (css[end] === '\\') end++;
+      end++;
+    } else {
+      PRINT_RULE.lastIndex = i;
+      if (depth === 0 && PRINT_RULE.test(css)) dropping = true;
+      if (css[i] === '{') depth++;
+      if (css[i] === '}' && --depth === 0 && dropping) {
+        dropping = false;
+        i = end;
+        continue;
+      }
+    }
+    if (!dropping) kept += css.slice(i, end);
+    i = end;
+  }
+  return kept;
 }
 
 /**
- * The OCF ZIP container: `mimetype` first, stored, without an extra field (EPUB 3.3 #sec-zip-container-mime). Every entry gets the
- * same date, the day of `modified`: fflate writes DOS dates from local-time getters, so a date built from local
- * fields reads back the same in every time zone, and noon keeps it clear of daylight-saving switches.
+ * The OCF ZIP container: `mimetype` first, stored, without an extra field (EPUB 3.3 #sec-zip-container-mime).
+ * Every entry gets the same date, the day of `modified`: fflate writes DOS dates from local-time getters, so a
+ * date built from local fields reads back the same in every time zone, and noon keeps clear of DST switches.
  */
 function zipEpub(textFiles: [string, string][], fonts: EpubFont[], modified: string): Uint8Array {
   const [year, month, day] = modified.slice(0, 10).split('-').map(Number) as [number, number, number];

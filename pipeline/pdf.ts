@@ -1,7 +1,7 @@
 // PDF: print an HTML file, fill its table of contents with page numbers read back from the first print, and finish
 // the file with document metadata, fixed dates and a fixed id so that two builds give the same bytes.
 import { createHash } from 'node:crypto';
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib';
 import type { Page, PDFOptions } from 'puppeteer';
 import type { Printer } from './browser.ts';
 
@@ -90,16 +90,40 @@ export async function pageCount(pdf: Uint8Array): Promise<number> {
   return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
 }
 
-/** Chromium stamps the clock into CreationDate and ModDate; they are left out of the content hash. */
 function contentHash(pdf: Uint8Array): Buffer {
-  const text = Buffer.from(pdf).toString('latin1').replace(/\/(CreationDate|ModDate) \(D:[^)]*\)/g, '');
-  return createHash('sha256').update(text, 'latin1').digest();
+  return createHash('sha256').update(pdf).digest();
+}
+
+/**
+ * Chromium names tagged elements after DOM node ids (`node00000048`), which shift between runs with the order in
+ * which it happens to number nodes. Renumbering them in their own order gives the same names every time and keeps
+ * the ID tree sorted.
+ */
+function renumberStructureIds(doc: PDFDocument): void {
+  const NODE_ID = /^node(\d+)$/;
+  const found: { holder: PDFDict | PDFArray; key: PDFName | number; value: string }[] = [];
+  const visit = (obj: PDFObject, holder: PDFDict | PDFArray, key: PDFName | number) => {
+    if (obj instanceof PDFString && NODE_ID.test(obj.asString())) found.push({ holder, key, value: obj.asString() });
+    else if (obj instanceof PDFArray) obj.asArray().forEach((item, i) => visit(item, obj, i));
+    else if (obj instanceof PDFDict) for (const [k, v] of obj.entries()) visit(v, obj, k);
+  };
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (obj instanceof PDFDict) for (const [k, v] of obj.entries()) visit(v, obj, k);
+    else if (obj instanceof PDFArray) obj.asArray().forEach((item, i) => visit(item, obj, i));
+  }
+  const ordered = [...new Set(found.map((f) => f.value))].sort((a, b) => Number(NODE_ID.exec(a)![1]) - Number(NODE_ID.exec(b)![1]));
+  const renamed = new Map(ordered.map((old, i) => [old, `node${String(i + 1).padStart(8, '0')}`]));
+  for (const f of found) {
+    const value = PDFString.of(renamed.get(f.value)!);
+    if (f.holder instanceof PDFArray) f.holder.set(f.key as number, value);
+    else f.holder.set(f.key as PDFName, value);
+  }
 }
 
 /** Document metadata, fixed dates, a document id derived from the content, and the title shown in the window. */
 export async function finishPdf(pdf: Uint8Array, meta: PdfMetadata): Promise<Uint8Array> {
-  const id = contentHash(pdf).subarray(0, 16).toString('hex');
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  renumberStructureIds(doc);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);
   doc.setSubject(meta.subject);
@@ -113,6 +137,9 @@ export async function finishPdf(pdf: Uint8Array, meta: PdfMetadata): Promise<Uin
   doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
   const prefs = doc.catalog.lookupMaybe(PDFName.of('ViewerPreferences'), PDFDict);
   prefs?.set(PDFName.of('DisplayDocTitle'), PDFBool.True);
+  // The document id is a hash of the finished content, so it changes exactly when the content does.
+  const unidentified = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  const id = contentHash(unidentified).subarray(0, 16).toString('hex');
   doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]) as PDFArray;
   return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
 }

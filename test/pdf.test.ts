@@ -1,0 +1,259 @@
+// The printed PDFs: what they say (driven by the data), how they are made (pages, outline, fonts, metadata,
+// paper), that two builds give the same bytes, and that printing never reaches outside the build's files.
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPrinter, PrintError } from '../pipeline/browser.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
+import { formatDateRangeZh } from '../pipeline/dates.ts';
+import { DiagnosticError } from '../pipeline/diagnostics.ts';
+import { ROOT, FIXTURES } from './helpers.ts';
+import { realDataset } from './render.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const options = (outDir: string, more: Partial<BuildOptions> = {}): BuildOptions => ({
+  ...defaultBuildOptions(),
+  dataDir: join(ROOT, 'data'),
+  templatesDir: join(ROOT, 'templates'),
+  outDir,
+  formats: ['html', 'pdf'],
+  ...more,
+});
+
+async function pdfText(pdf: Uint8Array): Promise<{ text: string; pages: number; outline: string[]; info: Record<string, unknown> }> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await getDocument({ data: pdf.slice(), verbosity: 0 }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    text += content.items.map((item) => ('str' in item ? item.str : '')).join('');
+  }
+  const outline: string[] = [];
+  const walk = (items: { title: string; items: unknown[] }[] | null) => {
+    for (const item of items ?? []) {
+      outline.push(item.title);
+      walk(item.items as { title: string; items: unknown[] }[]);
+    }
+  };
+  walk((await doc.getOutline()) as { title: string; items: unknown[] }[] | null);
+  const info = (await doc.getMetadata()).info as Record<string, unknown>;
+  const pages = doc.numPages;
+  await doc.destroy();
+  return { text: text.replace(/\s+/g, ''), pages, outline, info };
+}
+
+/** Every font dictionary of a PDF: its subtype, name, and whether its program is embedded. */
+async function fonts(pdf: Uint8Array): Promise<{ subtype: string; name: string; embedded: boolean }[]> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const out: { subtype: string; name: string; embedded: boolean }[] = [];
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Type'))?.toString() !== '/Font') continue;
+    const subtype = obj.get(PDFName.of('Subtype'))?.toString() ?? '';
+    if (subtype === '/Type0') continue; // a wrapper: its descendant CIDFont is listed on its own
+    const descriptor = obj.lookupMaybe(PDFName.of('FontDescriptor'), PDFDict);
+    const embedded = ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor?.has(PDFName.of(k)));
+    out.push({ subtype, name: obj.get(PDFName.of('BaseFont'))?.toString() ?? '', embedded });
+  }
+  return out;
+}
+
+const dataset = await realDataset();
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+describe('the PDFs of a full build', () => {
+  const out = join(work, 'full');
+  const logs: string[] = [];
+  let pdfs: Record<string, Uint8Array>;
+  beforeAll(async () => {
+    await build(options(out, { log: (l) => logs.push(l) }));
+    pdfs = Object.fromEntries(['chronology', 'roster', 'checklist', 'dossier'].map((n) => [n, new Uint8Array(readFileSync(join(out, 'zh-Hant', `${n}.pdf`)))]));
+  }, 180_000);
+
+  it('contain every person, round and outcome of the dataset', async () => {
+    const texts = Object.fromEntries(await Promise.all(Object.entries(pdfs).map(async ([n, pdf]) => [n, (await pdfText(pdf)).text] as const)));
+    for (const p of dataset.people) {
+      expect(texts.roster, p.id).toContain(squash(p.name));
+      if (p.name_en) expect(texts.roster, p.id).toContain(squash(p.name_en));
+    }
+    for (const d of dataset.dialogues) {
+      expect(texts.chronology, d.id).toContain(squash(formatDateRangeZh(d.start, d.end)));
+      expect(texts.roster, d.id).toContain(squash(formatDateRangeZh(d.start, d.end)));
+    }
+    for (const o of dataset.outcomes) expect(texts.checklist, o.id).toContain(squash(o.text));
+    // The dossier holds all of it.
+    for (const p of dataset.people) expect(texts.dossier, p.id).toContain(squash(p.name));
+    for (const o of dataset.outcomes) expect(texts.dossier, o.id).toContain(squash(o.text));
+    for (const d of dataset.dialogues) expect(texts.dossier, d.id).toContain(squash(formatDateRangeZh(d.start, d.end)));
+  });
+
+  it('have pages, a running header, "page X of Y" footers and an outline from the headings', async () => {
+    for (const name of ['chronology', 'roster', 'checklist']) {
+      const { text, pages, outline } = await pdfText(pdfs[name]!);
+      expect(pages, name).toBeGreaterThanOrEqual(2);
+      expect(pages, name).toBeLessThanOrEqual(8);
+      expect(text).toContain(`第${pages}頁,共${pages}頁`);
+      expect(outline.length, name).toBeGreaterThan(3);
+    }
+    const chronology = await pdfText(pdfs.chronology!);
+    expect(chronology.outline[0]).toBe('中美戰略對話年表');
+    expect(chronology.outline).toContain('2008年');
+    expect(chronology.outline).toContain('2008年12月 對話:中美戰略對話');
+  });
+
+  it('give the contents page numbers that match where each heading is', async () => {
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await getDocument({ data: pdfs.dossier!.slice(), verbosity: 0 }).promise;
+    /** The lines of a page as a reader sees them, spaces squashed. */
+    const lines = async (n: number) => {
+      let text = '';
+      for (const item of (await (await doc.getPage(n)).getTextContent()).items) {
+        if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
+      }
+      return text.split('\n').map(squash).filter(Boolean);
+    };
+    const contents = await lines(2);
+    expect(contents).toContain('目錄');
+    let checked = 0;
+    for (const [title, id] of [['中美戰略對話年表', 'chronology-top'], ['中美戰略對話與會人員名冊', 'roster-top'], ['中美戰略對話成果清單', 'checklist-top']] as const) {
+      const dest = (await doc.getDestination(id)) as [{ num: number; gen: number }];
+      const page = (await doc.getPageIndex(dest[0])) + 1;
+      const entry = contents.find((l) => l.startsWith(title));
+      expect(entry, title).toBe(`${title}${page}`);
+      expect(await lines(page), title).toContain(title);
+      checked++;
+    }
+    expect(checked).toBe(3);
+    await doc.destroy();
+  });
+
+  it('embed every font as a named subset with TrueType outlines, and no Type 3 font', async () => {
+    for (const [name, pdf] of Object.entries(pdfs)) {
+      const list = await fonts(pdf);
+      expect(list.length, name).toBeGreaterThan(0);
+      for (const f of list) {
+        expect(f.subtype, `${name} ${f.name}`).toBe('/CIDFontType2');
+        expect(f.embedded, `${name} ${f.name}`).toBe(true);
+        expect(f.name, name).toMatch(/^\/[A-Z]{6}\+NotoS(erif|ans)TC/);
+      }
+    }
+  });
+
+  it('carry document metadata, zh-Hant, and the date of the data rather than the clock', async () => {
+    const { info } = await pdfText(pdfs.chronology!);
+    expect(info).toMatchObject({
+      Title: '中美戰略對話年表',
+      Author: '中美戰略對話簡報',
+      Language: 'zh-Hant',
+      CreationDate: "D:20210322000000Z",
+      ModDate: "D:20210322000000Z",
+    });
+    expect(String(info.Subject)).toContain('2021年安克雷奇對話');
+    expect(String(info.Keywords)).toContain('中美戰略對話');
+    const raw = Buffer.from(pdfs.chronology!).toString('latin1');
+    expect(raw).toContain('/StructTreeRoot');
+    expect(raw).toMatch(/\/ID\s*\[\s*<[0-9a-f]{32}>\s*<[0-9a-f]{32}>\s*\]/i);
+  });
+
+  it('stay small: a brief of a few pages is under 400 KiB', () => {
+    for (const name of ['chronology', 'roster', 'checklist']) expect(pdfs[name]!.byteLength, name).toBeLessThan(400 * 1024);
+  });
+
+  it('are byte-identical when built again', async () => {
+    const again = join(work, 'again');
+    await build(options(again));
+    for (const [name, pdf] of Object.entries(pdfs)) {
+      expect(Buffer.compare(Buffer.from(pdf), readFileSync(join(again, 'zh-Hant', `${name}.pdf`))), name).toBe(0);
+    }
+  }, 180_000);
+
+  it('leave no browser running', () => {
+    const pid = Number(/pid (\d+)/.exec(logs.find((l) => l.startsWith('browser:')) ?? '')?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+describe('printing options', () => {
+  it('prints US Letter on request', async () => {
+    const out = join(work, 'letter');
+    await build(options(out, { only: ['roster'], paper: 'letter' }));
+    const doc = await PDFDocument.load(readFileSync(join(out, 'zh-Hant/roster.pdf')));
+    const { width, height } = doc.getPage(0).getSize();
+    expect([Math.round(width), Math.round(height)]).toEqual([612, 792]);
+  }, 120_000);
+});
+
+describe('offline printing', () => {
+  let server: Server;
+  let hits: string[];
+  let port: number;
+  beforeAll(async () => {
+    hits = [];
+    server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('x');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('does not fetch remote URLs, images or file: links that a data field holds', async () => {
+    const data = join(work, 'hostile-data');
+    mkdirSync(data, { recursive: true });
+    for (const f of ['sources', 'places', 'people', 'mechanism', 'dialogues', 'events', 'outcomes']) {
+      writeFileSync(join(data, `${f}.yaml`), readFileSync(join(FIXTURES, 'minimal', `${f}.yaml`)));
+    }
+    const remote = `http://127.0.0.1:${port}`;
+    const hostile = `<img src=${remote}/img.png> ${remote}/page [x](${remote}/link) ![i](${remote}/md.png) <a href="file:///etc/passwd">f</a> <link rel=stylesheet href=${remote}/s.css>`;
+    const file = join(data, 'dialogues.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('summary: 交換意見。', `summary: ${JSON.stringify(hostile)}`));
+    const result = await build({ ...options(join(work, 'hostile-out')), dataDir: data });
+    expect(hits).toEqual([]);
+    expect(result.refused).toEqual([]);
+  }, 120_000);
+
+  it('refuses and reports a request outside the build, fails that print, and closes the browser', async () => {
+    const dir = join(work, 'guard');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'page.html'), `<!DOCTYPE html><html lang="zh-Hant"><title>t</title><img src="http://127.0.0.1:${port}/tracker.png" alt=""><img src="file:///etc/hostname" alt=""><p>x</p></html>`);
+    const logs: string[] = [];
+    const printer = await openPrinter(dir, { log: (l) => logs.push(l) });
+    let error: unknown;
+    try {
+      await printer.print({ name: 'chronology', file: join(dir, 'page.html'), pdf: {} });
+    } catch (err) {
+      error = err;
+    } finally {
+      await printer.close();
+    }
+    expect(error).toBeInstanceOf(PrintError);
+    expect(String((error as Error).message)).toMatch(/^printing chronology: refused a request/);
+    expect(printer.refused).toEqual(expect.arrayContaining([`http://127.0.0.1:${port}/tracker.png`, 'file:///etc/hostname']));
+    expect(hits).toEqual([]);
+    const pid = Number(/pid (\d+)/.exec(logs[0] ?? '')?.[1]);
+    expect(() => process.kill(pid, 0)).toThrow();
+  }, 60_000);
+
+  it('fails a build on a character the fonts lack, naming it and where it is, before printing anything', async () => {
+    const data = join(work, 'glyph-data');
+    mkdirSync(data, { recursive: true });
+    for (const f of ['sources', 'places', 'people', 'mechanism', 'dialogues', 'events', 'outcomes']) {
+      writeFileSync(join(data, `${f}.yaml`), readFileSync(join(FIXTURES, 'minimal', `${f}.yaml`)));
+    }
+    const file = join(data, 'outcomes.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('text: 加強合作', 'text: 加強合作 ↩'));
+    const logs: string[] = [];
+    const error = await build({ ...options(join(work, 'glyph-out')), dataDir: data, log: (l) => logs.push(l) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DiagnosticError);
+    const d = (error as DiagnosticError).diagnostics[0]!;
+    expect(d).toMatchObject({ file: 'outcomes.yaml', line: 6, column: 16, rule: 'missing-glyph' });
+    expect(d.message).toContain('U+21A9 "↩" in the checklist brief is not in the bundled fonts');
+    expect(logs.filter((l) => l.startsWith('browser:'))).toEqual([]);
+  });
+});
