@@ -157,12 +157,15 @@ export function renderDossier(briefs: readonly RenderedBrief[], locale: Locale, 
   });
 }
 
-/** The index page linking every brief in every format that is built, the dossier and the EPUB. */
-export function renderIndex(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, formats: readonly Format[]): string {
+/**
+ * The index page: every brief (a build of some briefs leaves the others' files in place, so all are listed) in every
+ * format that is built, the dossier and the EPUB.
+ */
+export function renderIndex(locale: Locale, templates: Templates, formats: readonly Format[]): string {
   const dir = locale.lang;
   const perBrief = formats.filter((f) => f !== 'epub');
   const whole = [
-    ...(formats.includes('pdf') && briefs.length === BRIEF_NAMES.length ? [{ href: `${dir}/dossier.pdf`, label: `${locale.dossier.title}(${locale.formats.pdf})` }] : []),
+    ...(formats.includes('pdf') ? [{ href: `${dir}/dossier.pdf`, label: `${locale.dossier.title}(${locale.formats.pdf})` }] : []),
     ...(formats.includes('epub') ? [{ href: `${dir}/briefs.epub`, label: `${locale.dossier.title}(${locale.formats.epub})` }] : []),
   ];
   return compileHtml(templates.index)({
@@ -170,11 +173,11 @@ export function renderIndex(briefs: readonly RenderedBrief[], locale: Locale, te
     title: locale.site_title,
     description: locale.site_description,
     whole,
-    briefs: briefs.map((b) => ({
-      title: b.title,
-      description: b.description,
-      href: `${dir}/${b.name}.${formats.includes('html') ? 'html' : perBrief[0] ?? 'md'}`,
-      formats: perBrief.map((f) => ({ href: `${dir}/${b.name}.${f}`, label: locale.formats[f] })),
+    briefs: BRIEF_NAMES.map((name) => ({
+      title: locale.briefs[name].title,
+      description: locale.briefs[name].description,
+      href: `${dir}/${name}.${formats.includes('html') ? 'html' : perBrief[0] ?? 'md'}`,
+      formats: perBrief.map((f) => ({ href: `${dir}/${name}.${f}`, label: locale.formats[f] })),
     })),
   });
 }
@@ -187,6 +190,6 @@ export function briefOutputs(briefs: readonly RenderedBrief[], locale: Locale, t
     if (formats.includes('html')) files.push({ path: `${locale.lang}/${b.name}.html`, content: b.html });
   }
   files.push({ path: 'assets/style.css', content: templates.stylesheet });
-  files.push({ path: 'index.html', content: renderIndex(briefs, locale, templates, formats) });
+  files.push({ path: 'index.html', content: renderIndex(locale, templates, formats) });
   return files;
 }

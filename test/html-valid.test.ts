@@ -18,7 +18,7 @@ describe('HTML validity', () => {
   });
 
   it('index.html has no problem', async () => {
-    const html = renderIndex(briefs, locale, await readTemplates(TEMPLATES), ['md', 'html', 'pdf', 'epub']);
+    const html = renderIndex(locale, await readTemplates(TEMPLATES), ['md', 'html', 'pdf', 'epub']);
     expect(await problems(html)).toEqual([]);
   });
 });
