@@ -1,7 +1,7 @@
 // The printed PDFs: what they say (driven by the data), how they are made (pages, outline, fonts, metadata,
 // paper), that two builds give the same bytes, and that printing never reaches outside the build's files.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
@@ -239,6 +239,23 @@ describe('offline printing', () => {
     const pid = Number(/pid (\d+)/.exec(logs[0] ?? '')?.[1]);
     expect(() => process.kill(pid, 0)).toThrow();
   }, 60_000);
+
+  it('fails the whole build with the brief\'s name when a page asks for a remote file, leaving no browser and no output', async () => {
+    const templates = join(work, 'hostile-templates');
+    cpSync(join(ROOT, 'templates'), templates, { recursive: true });
+    const layout = join(templates, 'layout.html.hbs');
+    writeFileSync(layout, readFileSync(layout, 'utf8').replace('<main>', `<main><img src="http://127.0.0.1:${port}/pixel.png" alt="">`));
+    const out = join(work, 'hostile-template-out');
+    const logs: string[] = [];
+    const error = await build({ ...options(out), templatesDir: templates, log: (l) => logs.push(l) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PrintError);
+    expect((error as Error).message).toMatch(/^printing (chronology|roster|checklist): refused a request/);
+    expect(hits).toEqual([]);
+    const pid = Number(/pid (\d+)/.exec(logs.find((l) => l.startsWith('browser:')) ?? '')?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  }, 120_000);
 
   it('fails a build on a character the fonts lack, naming it and where it is, before printing anything', async () => {
     const data = join(work, 'glyph-data');
