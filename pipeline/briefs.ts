@@ -3,6 +3,7 @@ import Handlebars from 'handlebars';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BRIEF_NAMES, fill, type BriefName, type Locale } from './locale.ts';
+import type { Format } from './options.ts';
 import { markdownToHtml, type Heading } from './markdown-to-html.ts';
 import { createMarkdownRenderer, TemplateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
@@ -119,7 +120,7 @@ export function renderBriefs(data: Dataset, locale: Locale, templates: Templates
   });
 }
 
-export type Format = 'md' | 'html' | 'pdf' | 'epub';
+export type { Format } from './options.ts';
 
 /**
  * The combined document: a cover, a table of contents of every brief and its sections, then the briefs, each on

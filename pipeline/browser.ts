@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve, sep } from 'node:path';
 import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer';
+import { PrintError } from './diagnostics.ts';
+import { findSystemBrowser, type BrowserChoice } from './find-browser.ts';
 
 /** Flags for a headless Chromium on a closed network: no background traffic, no first-run work. */
 export const CHROMIUM_FLAGS = [
@@ -18,26 +20,10 @@ export const CHROMIUM_FLAGS = [
   '--font-render-hinting=none',
 ];
 
-const SYSTEM_BROWSERS = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome-stable',
-  '/usr/bin/google-chrome',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-];
-
-export interface BrowserChoice {
-  path: string;
-  source: 'PUPPETEER_EXECUTABLE_PATH' | 'system' | 'puppeteer';
-}
-
 /** The browser, in this order: PUPPETEER_EXECUTABLE_PATH, a system Chromium or Chrome, Puppeteer's own download. */
 export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserChoice | undefined {
-  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
-  if (fromEnv && existsSync(fromEnv)) return { path: fromEnv, source: 'PUPPETEER_EXECUTABLE_PATH' };
-  const system = SYSTEM_BROWSERS.find((p) => existsSync(p));
-  if (system) return { path: system, source: 'system' };
+  const found = findSystemBrowser(env);
+  if (found) return found;
   try {
     const own = puppeteer.executablePath();
     if (own && existsSync(own)) return { path: own, source: 'puppeteer' };
@@ -53,15 +39,7 @@ export const NO_BROWSER_HELP = `no Chromium or Chrome found. Any one of these fi
   - apt-get install chromium, or
   - PUPPETEER_EXECUTABLE_PATH=/path/to/chrome.`;
 
-export class PrintError extends Error {
-  constructor(
-    readonly target: string,
-    message: string,
-  ) {
-    super(`printing ${target}: ${message}`);
-    this.name = 'PrintError';
-  }
-}
+export { PrintError };
 
 export interface PrintJob {
   /** A name for messages: the brief's name. */

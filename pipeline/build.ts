@@ -1,22 +1,31 @@
-// The build: validate, render the briefs, check font coverage, stage, print, package, then move every output into
-// place at the end. Nothing in the output folder changes until everything has succeeded.
+// The build: validate, render the briefs, check font coverage, then make only the outputs whose key changed. Each
+// output is keyed by a hash of everything it depends on; files are staged, printed from the staging folder, and
+// renamed into place at the end, so the output folder never holds a partial file or a half-finished build.
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
-import { briefOutputs, readTemplates, renderBriefs, renderDossier, type Format, type OutputFile, type RenderedBrief } from './briefs.ts';
+import { briefOutputs, readTemplates, renderBriefs, renderDossier, type OutputFile, type RenderedBrief } from './briefs.ts';
+import { browserIdentity, entryFor, hash, inputsKey, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
 import { formatDateZh } from './dates.ts';
 import { DiagnosticError, type Diagnostic } from './diagnostics.ts';
-import { codePointsOf, describeCodePoint, facesFor, fontFaceCss, missingGlyphs } from './fonts.ts';
-import { loadDataset } from './load.ts';
-import { BRIEF_NAMES, loadLocale, type BriefName, type Locale } from './locale.ts';
 import { buildEpub, epubIdentifier } from './epub.ts';
+import { codePointsOf, describeCodePoint, facesFor, fontFaceCss, missingGlyphs, type FontFace } from './fonts.ts';
+import { loadDataset } from './load.ts';
+import { loadLocale, type Locale } from './locale.ts';
+import { acquireLock } from './lock.ts';
+import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
 import { commitStaged, removeStaleStaging, stageFiles, stagingDir } from './output.ts';
-import { printPdf, type Paper, type PdfMetadata } from './pdf.ts';
+import { printPdf, type PdfMetadata } from './pdf.ts';
 import type { Dataset } from './schema.ts';
 import { latestDate } from './views.ts';
 
-export const ALL_FORMATS: readonly Format[] = ['md', 'html', 'pdf', 'epub'];
-export const PAPERS: readonly Paper[] = ['a4', 'letter'];
+export { ALL_FORMATS, PAPERS } from './options.ts';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
 
 export interface BuildOptions {
   dataDir: string;
@@ -25,8 +34,14 @@ export interface BuildOptions {
   only: readonly BriefName[];
   formats: readonly Format[];
   paper: Paper;
-  /** Progress lines; the CLI prints them, tests pass nothing. */
+  /** Rebuild every output, whatever the cache says. */
+  force?: boolean;
+  /** Make only this part of the printed outputs (PDF, EPUB); the rest is cheap and every shard makes it. */
+  shard?: Shard;
+  /** Progress lines; the CLI prints them, tests collect them. */
   log?: (line: string) => void;
+  /** A printer that outlives the build (watch mode); otherwise one is opened when a PDF must be printed. */
+  printer?: Printer;
 }
 
 export interface BuiltFile {
@@ -36,9 +51,13 @@ export interface BuiltFile {
 }
 
 export interface BuildResult {
-  files: BuiltFile[];
+  built: BuiltFile[];
+  skipped: string[];
   counts: string;
   refused: string[];
+  browserLaunched: boolean;
+  /** Milliseconds per stage. */
+  stages: Record<string, number>;
 }
 
 export const defaultBuildOptions = (): BuildOptions => ({
@@ -50,29 +69,32 @@ export const defaultBuildOptions = (): BuildOptions => ({
   paper: 'a4',
 });
 
+/** What the no-op check hashes besides the files: the options that change what a build makes. */
+export const keyedOptions = (o: BuildOptions) => ({ only: o.only, formats: o.formats, paper: o.paper, shard: o.shard ?? null });
+
 export function datasetCounts(d: Dataset): string {
   const roles = d.people.reduce((n, p) => n + p.roles.length, 0);
   return `${d.dialogues.length} rounds, ${d.events.length} events, ${d.people.length} people, ${roles} roles, ${d.outcomes.length} outcomes, ${d.sources.length} sources`;
 }
 
 /**
- * Every character a brief prints must be in the bundled fonts. A missing one is reported where it stands in the
- * data when it comes from there, else against the brief.
+ * Every character a document prints must be in the bundled fonts. A missing one is reported where it stands in the
+ * data when it comes from there, else against the document.
  */
 function coverageDiagnostics(documents: readonly { name: string; text: string }[], dataTexts: Map<string, string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<number>();
-  for (const b of documents) {
-    for (const m of missingGlyphs(codePointsOf(b.text))) {
+  for (const doc of documents) {
+    for (const m of missingGlyphs(codePointsOf(doc.text))) {
       if (seen.has(m.codePoint)) continue;
       seen.add(m.codePoint);
-      const message = `${describeCodePoint(m.codePoint)} in the ${b.name} brief is not in the bundled fonts (${m.family} ${m.weight}) (expected characters the Noto Serif TC and Noto Sans TC fonts can draw)`;
+      const message = `${describeCodePoint(m.codePoint)} in the ${doc.name} brief is not in the bundled fonts (${m.family} ${m.weight}) (expected characters the Noto Serif TC and Noto Sans TC fonts can draw)`;
       const place = [...dataTexts].map(([file, text]) => ({ file, at: text.indexOf(m.char) })).find((p) => p.at >= 0);
       if (place) {
         const before = dataTexts.get(place.file)!.slice(0, place.at).split('\n');
         diagnostics.push({ file: place.file, line: before.length, column: before.at(-1)!.length + 1, severity: 'error', message, rule: 'missing-glyph' });
       } else {
-        diagnostics.push({ file: `${b.name} brief`, line: 1, column: 1, severity: 'error', message, rule: 'missing-glyph' });
+        diagnostics.push({ file: `${doc.name} brief`, line: 1, column: 1, severity: 'error', message, rule: 'missing-glyph' });
       }
     }
   }
@@ -83,95 +105,184 @@ function pdfMetadata(title: string, subject: string, locale: Locale, date: strin
   return { title, author: locale.author, subject, keywords: locale.keywords, lang: locale.lang, date: new Date(`${date}T00:00:00Z`), creator: 'dialogue-briefs' };
 }
 
+/** An output to make: its path, the key of everything it depends on, and how to make it. */
+interface Target {
+  path: string;
+  key: string;
+  kind: 'file' | 'print';
+  file?: OutputFile;
+  make?: () => Promise<{ content: Uint8Array; pages?: number }>;
+}
+
+const stopwatch = () => {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = Math.round(now - last);
+    last = now;
+    return ms;
+  };
+};
+
 /** Runs a build. Data and font problems throw a DiagnosticError before anything is written. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => undefined);
-  const loaded = await loadDataset(options.dataDir);
-  if (!loaded.dataset) throw new DiagnosticError(loaded.diagnostics, options.dataDir);
-  const data = loaded.dataset;
-  const [locale, templates] = await Promise.all([loadLocale(options.templatesDir, 'zh-Hant'), readTemplates(options.templatesDir)]);
-  const briefs = renderBriefs(data, locale, templates, options.only);
-  const date = latestDate(data);
-  const wantPdf = options.formats.includes('pdf');
-  const wantEpub = options.formats.includes('epub');
-  // The dossier holds all three briefs; a build of some briefs only leaves it alone.
-  const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
-  const dossierHtml = withDossier ? renderDossier(briefs, locale, templates, formatDateZh(date)) : '';
-
-  // Each document with the running header and footer it will carry.
-  const documents = [
-    ...briefs.map((b) => ({ name: b.name, text: `${b.html}${b.title}${locale.page_of}` })),
-    ...(withDossier ? [{ name: 'dossier', text: `${dossierHtml}${locale.dossier.title}${locale.page_of}` }] : []),
-  ];
-  const missing = coverageDiagnostics(documents, loaded.texts);
-  if (missing.length) throw new DiagnosticError(missing, options.dataDir);
-
-  const published = briefOutputs(briefs, locale, templates, options.formats);
-  const allHtml = [...briefs.map((b) => b.html), dossierHtml, ...published.map((f) => (typeof f.content === 'string' ? f.content : ''))];
-  const faces = facesFor(codePointsOf(...allHtml, locale.page_of));
-  published.push({ path: 'assets/fonts.css', content: fontFaceCss(faces) });
-  for (const f of faces) published.push({ path: `assets/fonts/${f.file}`, content: { copyFrom: f.path } });
-  const internal: OutputFile[] = withDossier ? [{ path: `${locale.lang}/dossier.html`, content: dossierHtml }] : [];
-
-  await removeStaleStaging(options.outDir);
-  const staging = stagingDir(options.outDir);
-  const built: BuiltFile[] = [];
+  const lap = stopwatch();
+  const stages: Record<string, number> = {};
+  const release = acquireLock(options.outDir);
   let printer: Printer | undefined;
+  let opening: Promise<Printer> | undefined;
+  let staging: string | undefined;
   try {
-    await stageFiles(staging, [...published, ...internal]);
-    const printed: OutputFile[] = [];
+    const loaded = await loadDataset(options.dataDir);
+    if (!loaded.dataset) throw new DiagnosticError(loaded.diagnostics, options.dataDir);
+    const data = loaded.dataset;
+    stages.validate = lap();
+
+    const [locale, templates] = await Promise.all([loadLocale(options.templatesDir, 'zh-Hant'), readTemplates(options.templatesDir)]);
+    const briefs = renderBriefs(data, locale, templates, options.only);
+    const date = latestDate(data);
+    const wantPdf = options.formats.includes('pdf');
+    const wantEpub = options.formats.includes('epub');
+    // The dossier holds all three briefs; a build of some briefs only leaves it alone.
+    const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
+    const dossierHtml = withDossier ? renderDossier(briefs, locale, templates, formatDateZh(date)) : '';
+    stages.render = lap();
+
+    // Each document with the running header and footer it will carry.
+    const documents = [
+      ...briefs.map((b) => ({ name: b.name, text: `${b.html}${b.title}${locale.page_of}` })),
+      ...(withDossier ? [{ name: 'dossier', text: `${dossierHtml}${locale.dossier.title}${locale.page_of}` }] : []),
+    ];
+    const missing = coverageDiagnostics(documents, loaded.texts);
+    if (missing.length) throw new DiagnosticError(missing, options.dataDir);
+    const files = briefOutputs(briefs, locale, templates, options.formats);
+    const faces = facesFor(codePointsOf(...documents.map((d) => d.text), ...files.map((f) => (typeof f.content === 'string' ? f.content : ''))));
+    const fontCss = fontFaceCss(faces);
+    files.push({ path: 'assets/fonts.css', content: fontCss });
+    for (const f of faces) files.push({ path: `assets/fonts/${f.file}`, content: { copyFrom: f.path } });
+    // Printing needs every page and asset staged, published or not.
+    const printInputs: OutputFile[] = [];
     if (wantPdf) {
-      printer = await openPrinter(staging, { log });
-      const jobs: { name: string; file: string; path: string; metadata: PdfMetadata }[] = briefs.map((b) => ({
-        name: b.name,
-        file: join(staging, locale.lang, `${b.name}.html`),
-        path: `${locale.lang}/${b.name}.pdf`,
-        metadata: pdfMetadata(b.title, b.description, locale, date),
-      }));
-      if (withDossier) {
-        jobs.push({
-          name: 'dossier',
-          file: join(staging, locale.lang, 'dossier.html'),
-          path: `${locale.lang}/dossier.pdf`,
-          metadata: pdfMetadata(locale.dossier.title, locale.dossier.description, locale, date),
+      for (const b of briefs) if (!options.formats.includes('html')) printInputs.push({ path: `${locale.lang}/${b.name}.html`, content: b.html });
+      if (withDossier) (options.formats.includes('html') ? files : printInputs).push({ path: `${locale.lang}/dossier.html`, content: dossierHtml });
+    }
+    stages.fonts = lap();
+
+    const version = pipelineVersion();
+    const targets: Target[] = await Promise.all(
+      files.map(async (f): Promise<Target> => {
+        const bytes = typeof f.content === 'string' ? f.content : 'copyFrom' in f.content ? await readFile(f.content.copyFrom) : f.content;
+        return { path: f.path, key: hash(version, f.path, bytes), kind: 'file', file: f };
+      }),
+    );
+    const printTargets: Target[] = [];
+    staging = stagingDir(options.outDir);
+    const stagedPage = (name: string) => join(staging!, locale.lang, `${name}.html`);
+    if (wantPdf) {
+      const printKey = (path: string, html: string) => hash(version, path, html, templates.stylesheet, fontCss, options.paper, browserIdentity());
+      const jobs = [
+        // The dossier first: it is the longest print, so starting it first finishes the build soonest.
+        ...(withDossier ? [{ name: 'dossier', html: dossierHtml, metadata: pdfMetadata(locale.dossier.title, locale.dossier.description, locale, date) }] : []),
+        ...briefs.map((b) => ({ name: b.name as string, html: b.html, metadata: pdfMetadata(b.title, b.description, locale, date) })),
+      ];
+      for (const job of jobs) {
+        const path = `${locale.lang}/${job.name}.pdf`;
+        printTargets.push({
+          path,
+          key: printKey(path, job.html),
+          kind: 'print',
+          make: async () => {
+            // One browser for the whole build, however many prints ask for it at once.
+            opening ??= options.printer ? Promise.resolve(options.printer) : openPrinter(staging!, { log });
+            printer = await opening;
+            const r = await printPdf(printer, { name: job.name, file: stagedPage(job.name), paper: options.paper, metadata: job.metadata });
+            return { content: r.pdf, pages: r.pages };
+          },
         });
       }
-      let left = jobs.length;
+    }
+    if (wantEpub) {
+      const path = `${locale.lang}/briefs.epub`;
+      printTargets.push({
+        path,
+        key: hash(version, path, ...briefs.map((b) => b.fragment), templates.stylesheet, JSON.stringify(locale), date),
+        kind: 'print',
+        make: async () => ({ content: await buildBriefsEpub(briefs, locale, date, templates.stylesheet) }),
+      });
+    }
+    // A shard makes every K-th printed output, in a fixed order, so N runners share the printing.
+    const shard = options.shard;
+    const ownPrints = [...printTargets]
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .filter((_, i) => !shard || i % shard.count === shard.index - 1)
+      .sort((a, b) => printTargets.indexOf(a) - printTargets.indexOf(b));
+
+    const manifest: Manifest | undefined = options.force ? undefined : await readManifest(options.outDir);
+    const fresh = (t: Target) => manifest?.outputs[t.path]?.key === t.key && unchangedOnDisk(options.outDir, t.path, manifest.outputs[t.path]);
+    const toMake = [...targets, ...ownPrints].filter((t) => !fresh(t));
+    const skipped = [...targets, ...ownPrints].filter((t) => !toMake.includes(t)).map((t) => t.path);
+    stages.plan = lap();
+
+    await removeStaleStaging(options.outDir);
+    const printsToMake = toMake.filter((t) => t.kind === 'print');
+    if (printsToMake.some((t) => t.path.endsWith('.pdf'))) {
+      await stageFiles(staging, [...files, ...printInputs]);
+    } else {
+      await stageFiles(staging, toMake.flatMap((t) => (t.file ? [t.file] : [])));
+    }
+    stages.stage = lap();
+
+    const built: BuiltFile[] = [];
+    const printed: OutputFile[] = [];
+    let left = printsToMake.length;
+    const make = async (group: Target[]) => {
       const results = await Promise.all(
-        jobs.map(async (job) => {
-          log(`printing ${job.name}`);
-          const r = await printPdf(printer!, { name: job.name, file: job.file, paper: options.paper, metadata: job.metadata });
-          log(`printed ${job.name} (${r.pages} pages), ${--left} left`);
-          return { path: job.path, ...r };
+        group.map(async (t) => {
+          log(`making ${t.path}`);
+          const r = await t.make!();
+          log(`made ${t.path}${r.pages ? ` (${r.pages} pages)` : ''}; ${--left} left`);
+          return { t, ...r };
         }),
       );
       for (const r of results) {
-        printed.push({ path: r.path, content: r.pdf });
-        built.push({ path: r.path, bytes: r.pdf.byteLength, pages: r.pages });
+        printed.push({ path: r.t.path, content: r.content });
+        built.push({ path: r.t.path, bytes: r.content.byteLength, ...(r.pages ? { pages: r.pages } : {}) });
       }
-      await printer.close();
-    }
-    if (wantEpub) {
-      const epub = await buildBriefsEpub(briefs, locale, date, templates.stylesheet);
-      printed.push({ path: `${locale.lang}/briefs.epub`, content: epub });
-      built.push({ path: `${locale.lang}/briefs.epub`, bytes: epub.byteLength });
-    }
+    };
+    await make(printsToMake.filter((t) => t.path.endsWith('.pdf')));
+    const browserLaunched = printer !== undefined && printer !== options.printer;
+    if (browserLaunched) await printer!.close();
+    stages.pdf = lap();
+    await make(printsToMake.filter((t) => !t.path.endsWith('.pdf')));
+    stages.epub = lap();
+
     await stageFiles(staging, printed);
-    const paths = [...published, ...printed].map((f) => f.path);
-    await commitStaged(staging, options.outDir, paths);
-    for (const f of published) built.push({ path: f.path, bytes: typeof f.content === 'string' ? Buffer.byteLength(f.content) : 0 });
+    const made = toMake.map((t) => t.path);
+    await commitStaged(staging, options.outDir, made);
+    const entries: Manifest['outputs'] = { ...(manifest?.outputs ?? {}) };
+    for (const t of toMake) entries[t.path] = entryFor(options.outDir, t.path, t.key);
+    for (const t of toMake) if (t.kind === 'file') built.push({ path: t.path, bytes: entries[t.path]!.size });
+    await writeManifest(options.outDir, {
+      format: 'dialogue-briefs-manifest/1',
+      inputs: inputsKey(options.dataDir, options.templatesDir, keyedOptions(options), wantPdf),
+      outputs: Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b))),
+    });
+    stages.write = lap();
     built.sort((a, b) => a.path.localeCompare(b.path));
-    return { files: built, counts: datasetCounts(data), refused: printer?.refused ?? [] };
+    return { built, skipped, counts: datasetCounts(data), refused: printer?.refused ?? [], browserLaunched, stages };
   } finally {
-    await printer?.close();
-    await rm(staging, { recursive: true, force: true });
+    const opened = await opening?.catch(() => undefined);
+    if (opened && opened !== options.printer) await opened.close();
+    if (staging) await rm(staging, { recursive: true, force: true });
+    release();
   }
 }
 
 /** The EPUB of all briefs, with the bundled font subsets its text needs; its identifier and date come from the data. */
 async function buildBriefsEpub(briefs: readonly RenderedBrief[], locale: Locale, date: string, stylesheet: string): Promise<Uint8Array> {
   const chapters = briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment }));
-  const faces = facesFor(codePointsOf(...chapters.map((c) => c.fragment), locale.dossier.title, locale.toc));
+  const faces: FontFace[] = facesFor(codePointsOf(...chapters.map((c) => c.fragment), locale.dossier.title, locale.toc));
   return buildEpub({
     lang: locale.lang,
     title: locale.dossier.title,

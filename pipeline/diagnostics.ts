@@ -42,6 +42,25 @@ export class DiagnosticError extends Error {
   }
 }
 
+/** A template problem, positioned in the template file. */
+export class TemplateError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(`templates/${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: error: ${diagnostic.message} [${diagnostic.rule}]`);
+    this.name = 'TemplateError';
+  }
+}
+
+/** A print that failed: the brief it was printing and why. */
+export class PrintError extends Error {
+  constructor(
+    readonly target: string,
+    message: string,
+  ) {
+    super(`printing ${target}: ${message}`);
+    this.name = 'PrintError';
+  }
+}
+
 /** Quotes a found value for a message: strings in quotes, short, everything else as YAML would show it. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';

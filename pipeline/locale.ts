@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { OutcomeCategory, OutcomeStatus, Side } from './schema.ts';
 
-export type BriefName = 'chronology' | 'roster' | 'checklist';
-export const BRIEF_NAMES: readonly BriefName[] = ['chronology', 'roster', 'checklist'];
+import type { BriefName } from './options.ts';
+
+export { BRIEF_NAMES, type BriefName } from './options.ts';
 
 export interface BriefLabels {
   title: string;

@@ -34,18 +34,12 @@ export async function destinationPages(pdf: Uint8Array): Promise<Map<string, num
   }
 }
 
-/** Writes page numbers into every `nav.toc a[href^="#"]` of the loaded page (or clears them with an empty map). */
+/** Writes page numbers into the reserved `span.toc-page` of every contents entry of the loaded page. */
 async function setTocPages(page: Page, pages: Map<string, number>): Promise<void> {
   await page.evaluate((entries: [string, number][]) => {
     const byId = new Map(entries);
-    for (const a of Array.from(document.querySelectorAll<HTMLAnchorElement>('nav.toc a[href^="#"]'))) {
-      const id = decodeURIComponent(a.getAttribute('href')!.slice(1));
-      let span = a.querySelector<HTMLSpanElement>('span.toc-page');
-      if (!span) {
-        span = document.createElement('span');
-        span.className = 'toc-page';
-        a.appendChild(span);
-      }
+    for (const span of Array.from(document.querySelectorAll<HTMLSpanElement>('nav.toc a[href^="#"] span.toc-page'))) {
+      const id = decodeURIComponent(span.closest('a')!.getAttribute('href')!.slice(1));
       span.textContent = byId.has(id) ? String(byId.get(id)) : '';
     }
   }, [...pages]);
@@ -61,16 +55,17 @@ export interface PdfJob {
 }
 
 /**
- * Prints `job.file`. Chromium has no target-counter(), so the contents get their page numbers in a second pass,
- * from the named destinations of the first; a third pass runs only if the numbers moved a heading.
+ * Prints `job.file`. Chromium has no target-counter(), so a contents with page numbers (one whose entries reserve a
+ * `span.toc-page`, as the dossier's do) gets them in a second pass, from the named destinations of the first; the
+ * reserved width keeps the layout, and a third pass runs only if a heading moved all the same.
  */
 export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number }> {
-  const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 120_000 };
+  const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 300_000 };
   return printer.withPage({ name: job.name, file: job.file }, async (page, print) => {
     await page.addStyleTag({ content: PAPER_CSS[job.paper] });
-    const hasToc = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"]') !== null);
+    const numbered = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"] span.toc-page') !== null);
     let pdf = await print(options);
-    if (hasToc) {
+    if (numbered) {
       let pages = await destinationPages(pdf);
       for (let pass = 0; pass < 3; pass++) {
         await setTocPages(page, pages);
@@ -81,17 +76,14 @@ export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Ui
         if (!moved) break;
       }
     }
-    const finished = await finishPdf(pdf, job.metadata);
-    return { pdf: finished, pages: await pageCount(finished) };
+    return finishPdf(pdf, job.metadata);
   });
 }
 
-export async function pageCount(pdf: Uint8Array): Promise<number> {
-  return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
-}
-
-function contentHash(pdf: Uint8Array): Buffer {
-  return createHash('sha256').update(pdf).digest();
+/** A hash of what Chromium printed, less what it stamps per run (the clock, DOM node numbers), and of the metadata. */
+function contentHash(pdf: Uint8Array, meta: PdfMetadata): Buffer {
+  const printed = Buffer.from(pdf).toString('latin1').replace(/\/(CreationDate|ModDate) \(D:[^)]*\)/g, '').replace(/\(node\d+\)/g, '');
+  return createHash('sha256').update(printed, 'latin1').update(JSON.stringify(meta)).digest();
 }
 
 /**
@@ -121,7 +113,8 @@ function renumberStructureIds(doc: PDFDocument): void {
 }
 
 /** Document metadata, fixed dates, a document id derived from the content, and the title shown in the window. */
-export async function finishPdf(pdf: Uint8Array, meta: PdfMetadata): Promise<Uint8Array> {
+export async function finishPdf(pdf: Uint8Array, meta: PdfMetadata): Promise<{ pdf: Uint8Array; pages: number }> {
+  const id = contentHash(pdf, meta).subarray(0, 16).toString('hex');
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   renumberStructureIds(doc);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
@@ -137,9 +130,8 @@ export async function finishPdf(pdf: Uint8Array, meta: PdfMetadata): Promise<Uin
   doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
   const prefs = doc.catalog.lookupMaybe(PDFName.of('ViewerPreferences'), PDFDict);
   prefs?.set(PDFName.of('DisplayDocTitle'), PDFBool.True);
-  // The document id is a hash of the finished content, so it changes exactly when the content does.
-  const unidentified = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
-  const id = contentHash(unidentified).subarray(0, 16).toString('hex');
+  // The document id is a hash of the content, so it changes exactly when the content does.
   doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]) as PDFArray;
-  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  const bytes = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  return { pdf: bytes, pages: doc.getPageCount() };
 }

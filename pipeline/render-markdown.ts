@@ -3,7 +3,7 @@
 import Handlebars from 'handlebars';
 import type { HelperOptions } from 'handlebars';
 import { formatDateRangeZh, formatDurationZh, partialDate } from './dates.ts';
-import type { Diagnostic } from './diagnostics.ts';
+import { TemplateError } from './diagnostics.ts';
 import { fill, type Locale } from './locale.ts';
 import type { Footnote, TimePoint } from './views.ts';
 
@@ -13,13 +13,7 @@ export interface TemplateSource {
   text: string;
 }
 
-/** A template problem, positioned in the template file. */
-export class TemplateError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(`templates/${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: error: ${diagnostic.message} [${diagnostic.rule}]`);
-    this.name = 'TemplateError';
-  }
-}
+export { TemplateError };
 
 // CommonMark reads any backslash-escaped ASCII punctuation as a literal. These characters open or close markup
 // anywhere in a line: code, emphasis, strikethrough, links and footnotes, HTML, entities, table cells, headings'

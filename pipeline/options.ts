@@ -1,0 +1,10 @@
+// The names a build is configured with. Light on purpose: the command line reads it before loading any stage.
+
+export type BriefName = 'chronology' | 'roster' | 'checklist';
+export const BRIEF_NAMES: readonly BriefName[] = ['chronology', 'roster', 'checklist'];
+
+export type Format = 'md' | 'html' | 'pdf' | 'epub';
+export const ALL_FORMATS: readonly Format[] = ['md', 'html', 'pdf', 'epub'];
+
+export type Paper = 'a4' | 'letter';
+export const PAPERS: readonly Paper[] = ['a4', 'letter'];

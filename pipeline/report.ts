@@ -1,0 +1,154 @@
+// What the command line says: help, positioned problems, build summaries. Light on purpose: it loads the stages only
+// when it needs them, so a build where nothing changed answers from the cache manifest alone.
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { inputsKey, readManifest, unchangedOnDisk } from './cache.ts';
+import { DiagnosticError, formatDiagnostic, hasErrors, PrintError, TemplateError, type Diagnostic } from './diagnostics.ts';
+import { ALL_FORMATS, BRIEF_NAMES, PAPERS, type BriefName, type Format, type Paper } from './options.ts';
+
+export const HELP = `Usage: npm run <command> -- [options]
+
+Commands
+  build               validate data/, then make the briefs in output/ (only what changed)
+  validate            check the dataset and report every problem at once
+  dev                 build, serve output/ on localhost, rebuild and reload the page on every change
+  schema              regenerate data/schema/*.schema.json from pipeline/schema.ts
+
+Options
+  --data DIR          dataset folder (default: data)
+  --out DIR           output folder (default: output)
+  --only BRIEF[,…]    only these briefs: ${BRIEF_NAMES.join(', ')}
+  --format F[,…]      build: output formats among ${ALL_FORMATS.join(', ')} (default: all)
+                      validate: how to print messages, text or json (default: text)
+  --paper a4|letter   paper size of the PDFs (default: a4)
+  --force             rebuild every output, whatever the cache says
+  --shard K/N         print only the K-th of N parts of the PDFs and EPUB (for CI matrix runners)
+  --watch             rebuild whenever data/ or templates/ change
+  --port N            dev: the port to serve on (default: 5173)
+  --quiet             print nothing but problems
+  -h, --help          show this help
+`;
+
+export class UsageError extends Error {}
+
+/** The folder as the user should see it in messages: relative to where they stand when it is inside it. */
+export function displayDir(dir: string): string {
+  const rel = relative(process.cwd(), resolve(dir));
+  return rel === '' ? '.' : rel.startsWith('..') ? resolve(dir) : rel;
+}
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[], dir: string): void {
+  // Errors first, warnings kept apart after them.
+  for (const severity of ['error', 'warning'] as const) {
+    for (const d of diagnostics.filter((x) => x.severity === severity)) process.stderr.write(`${formatDiagnostic(d, dir)}\n`);
+  }
+}
+
+export function summary(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+/** A comma-separated option whose items must come from `allowed`. */
+export function listOption<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T[] {
+  if (value === undefined) return [...allowed];
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.find((i) => !(allowed as readonly string[]).includes(i));
+  if (bad !== undefined || items.length === 0) throw new UsageError(`${name} takes ${allowed.join(', ')}; found "${bad ?? value}"`);
+  return allowed.filter((a) => items.includes(a));
+}
+
+export function shardOption(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes K/N with 1 ≤ K ≤ N; found "${value}"`);
+  return { index, count };
+}
+
+export async function validateCommand(dataDir: string, format: string): Promise<number> {
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format for validate takes text or json; found "${format}"`);
+  const { loadDataset } = await import('./load.ts');
+  const { datasetCounts } = await import('./build.ts');
+  const dir = displayDir(dataDir);
+  const loaded = await loadDataset(dataDir);
+  if (format === 'json') {
+    const shown = loaded.diagnostics.map((d) => ({ ...d, file: `${dir}/${d.file}` }));
+    const report = { errors: shown.filter((d) => d.severity === 'error'), warnings: shown.filter((d) => d.severity === 'warning') };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return hasErrors(loaded.diagnostics) ? 1 : 0;
+  }
+  printDiagnostics(loaded.diagnostics, dir);
+  if (!loaded.dataset) {
+    process.stderr.write(`${dir}: invalid: ${summary(loaded.diagnostics)}\n`);
+    return 1;
+  }
+  process.stdout.write(`${dir}: valid (${datasetCounts(loaded.dataset)}; ${summary(loaded.diagnostics)})\n`);
+  return 0;
+}
+
+export interface CliBuildOptions {
+  dataDir: string;
+  outDir: string;
+  templatesDir: string;
+  only: BriefName[];
+  formats: Format[];
+  paper: Paper;
+  force: boolean;
+  shard?: { index: number; count: number };
+  quiet: boolean;
+}
+
+/** True when the last build had exactly these inputs and its outputs are untouched: nothing to do, nothing loaded. */
+async function nothingChanged(o: CliBuildOptions): Promise<boolean> {
+  if (o.force) return false;
+  const manifest = await readManifest(o.outDir);
+  if (!manifest) return false;
+  const key = inputsKey(o.dataDir, o.templatesDir, { only: o.only, formats: o.formats, paper: o.paper, shard: o.shard ?? null }, o.formats.includes('pdf'));
+  return manifest.inputs === key && Object.entries(manifest.outputs).every(([path, entry]) => unchangedOnDisk(o.outDir, path, entry));
+}
+
+const kib = (bytes: number) => (bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} B`);
+
+export async function buildCommand(o: CliBuildOptions): Promise<number> {
+  const started = performance.now();
+  const say = (line: string) => {
+    if (!o.quiet) process.stdout.write(`${line}\n`);
+  };
+  if (await nothingChanged(o)) {
+    say(`${displayDir(o.outDir)}: up to date (${((performance.now() - started) / 1000).toFixed(2)} s)`);
+    return 0;
+  }
+  const { build } = await import('./build.ts');
+  const result = await build({ ...o, log: (line) => say(`  ${line}`) });
+  say(`${displayDir(o.dataDir)}: valid (${result.counts})`);
+  for (const f of result.built.filter((x) => !x.path.startsWith('assets/'))) say(`  built ${f.path}  ${kib(f.bytes)}${f.pages ? `, ${f.pages} pages` : ''}`);
+  const assets = result.built.filter((x) => x.path.startsWith('assets/')).length;
+  if (assets) say(`  built ${assets} files in assets/`);
+  const stages = Object.entries(result.stages).map(([k, v]) => `${k} ${v} ms`).join(', ');
+  say(`${displayDir(o.outDir)}: built ${result.built.length}, kept ${result.skipped.length} unchanged${result.browserLaunched ? '' : ', no browser launched'} in ${((performance.now() - started) / 1000).toFixed(1)} s (${stages})`);
+  return 0;
+}
+
+/** Prints a failure the way a user needs it: positioned messages, never a stack trace for their own mistake. */
+export function reportFailure(err: unknown): number {
+  if (err instanceof DiagnosticError) {
+    printDiagnostics(err.diagnostics, displayDir(err.dir));
+    process.stderr.write(`${displayDir(err.dir)}: invalid: ${summary(err.diagnostics)}\n`);
+    return 1;
+  }
+  if (err instanceof TemplateError || err instanceof PrintError || (err instanceof Error && err.name === 'LockError')) {
+    process.stderr.write(`${err.message}\n`);
+    return err.name === 'LockError' ? 75 : 1;
+  }
+  if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    process.stderr.write(`error: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 70;
+}
+
