@@ -103,6 +103,8 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     executablePath: choice.path,
     headless: true,
     args: CHROMIUM_FLAGS,
+    // Over a pipe, Chromium sees its parent die (even by kill -9) and exits instead of running on as an orphan.
+    pipe: true,
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,

@@ -180,7 +180,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     staging = stagingDir(options.outDir);
     const stagedPage = (name: string) => join(staging!, locale.lang, `${name}.html`);
     if (wantPdf) {
-      const printKey = (path: string, html: string) => hash(version, path, html, templates.stylesheet, fontCss, options.paper, browserIdentity());
+      // A print depends on its own page, the stylesheet, the font subsets its characters use (not on the
+      // fonts.css all pages share), the paper and the browser.
+      const printKey = (path: string, html: string) =>
+        hash(version, path, html, templates.stylesheet, facesFor(codePointsOf(html, locale.page_of)).map((f) => f.file).join(), options.paper, browserIdentity());
       const jobs = [
         // The dossier first: it is the longest print, so starting it first finishes the build soonest.
         ...(withDossier ? [{ name: 'dossier', html: dossierHtml, metadata: pdfMetadata(locale.dossier.title, locale.dossier.description, locale, date) }] : []),

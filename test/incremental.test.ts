@@ -1,0 +1,183 @@
+// Incremental builds: a cache keyed by what each output depends on, safe writes, one build at a time, shards.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
+import { MANIFEST_FILE } from '../pipeline/cache.ts';
+import { LockError, LOCK_FILE } from '../pipeline/lock.ts';
+import { ROOT } from './helpers.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'briefs-incremental-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const data = join(work, 'data');
+const out = join(work, 'out');
+const options = (more: Partial<BuildOptions> = {}): BuildOptions => ({
+  ...defaultBuildOptions(),
+  dataDir: data,
+  outDir: out,
+  templatesDir: join(ROOT, 'templates'),
+  ...more,
+});
+
+/** Every visible output file and a hash of its bytes (the cache's own bookkeeping files start with a dot). */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.')) continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.set(relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const cli = (...args: string[]) => spawnSync('node', ['pipeline/launch.mjs', 'build', '--data', data, '--out', out, ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('incremental builds', () => {
+  let all: string[];
+  beforeAll(async () => {
+    cpSync(join(ROOT, 'data'), data, { recursive: true });
+    const first = await build(options());
+    all = first.built.map((f) => f.path);
+    expect(first.browserLaunched).toBe(true);
+  }, 180_000);
+
+  it('rebuild nothing and launch no browser when nothing changed', async () => {
+    const again = await build(options());
+    expect(again.built).toEqual([]);
+    expect(again.skipped.sort()).toEqual([...all].sort());
+    expect(again.browserLaunched).toBe(false);
+  });
+
+  it('answer a no-op `npm run build` from the manifest alone, without loading the stages', () => {
+    const r = cli();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/: up to date \(\d+\.\d+ s\)\n$/);
+    expect(r.stdout).not.toContain('browser:');
+  });
+
+  it('rebuild only what prints an edited outcome', async () => {
+    const file = join(data, 'outcomes.yaml');
+    const text = readFileSync(file, 'utf8');
+    // The same characters in another order: the font subsets stay the same, the wording does not.
+    writeFileSync(file, text.replace('text: 同意開展互利合作', 'text: 同意互利開展合作'));
+    const before = snapshot(out);
+    const result = await build(options());
+    const built = result.built.map((f) => f.path).sort();
+    expect(built).toEqual(['zh-Hant/briefs.epub', 'zh-Hant/checklist.html', 'zh-Hant/checklist.md', 'zh-Hant/checklist.pdf', 'zh-Hant/dossier.html', 'zh-Hant/dossier.pdf']);
+    const after = snapshot(out);
+    for (const name of ['chronology', 'roster']) {
+      for (const ext of ['md', 'html', 'pdf']) expect(after.get(`zh-Hant/${name}.${ext}`), `${name}.${ext}`).toBe(before.get(`zh-Hant/${name}.${ext}`));
+    }
+    expect(readFileSync(join(out, 'zh-Hant/checklist.md'), 'utf8')).toContain('同意互利開展合作');
+  }, 120_000);
+
+  it('rebuild an output that was deleted or changed on disk, and only that', async () => {
+    rmSync(join(out, 'zh-Hant/roster.pdf'));
+    writeFileSync(join(out, 'zh-Hant/chronology.md'), 'tampered');
+    const result = await build(options());
+    expect(result.built.map((f) => f.path).sort()).toEqual(['zh-Hant/chronology.md', 'zh-Hant/roster.pdf']);
+    expect(readFileSync(join(out, 'zh-Hant/chronology.md'), 'utf8')).toMatch(/^# 中美戰略對話年表/);
+  }, 120_000);
+
+  it('treat a corrupt or foreign manifest as no cache: a full rebuild, never a wrong output', async () => {
+    for (const manifest of ['{not json', JSON.stringify({ format: 'someone-else/9', outputs: {} })]) {
+      writeFileSync(join(out, MANIFEST_FILE), manifest);
+      const result = await build(options({ formats: ['md', 'html', 'epub'] }));
+      expect(result.built.length).toBeGreaterThan(10);
+      expect(result.skipped).toEqual([]);
+    }
+  }, 120_000);
+
+  it('rebuild everything with --force', async () => {
+    const result = await build(options({ force: true, formats: ['md', 'html'] }));
+    expect(result.skipped).toEqual([]);
+    expect(result.built.map((f) => f.path)).toEqual(expect.arrayContaining(['zh-Hant/chronology.md', 'zh-Hant/roster.html', 'index.html']));
+  });
+});
+
+describe('safe writes', () => {
+  it('refuse a second build on the same output folder while one runs, and take over a lock left by a dead one', async () => {
+    const dir = join(work, 'locked');
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      cpSync(join(ROOT, 'data'), join(work, 'lock-data'), { recursive: true });
+      const o = { ...options({ formats: ['md'] }), dataDir: join(work, 'lock-data'), outDir: dir };
+      await build(o);
+      writeFileSync(join(dir, LOCK_FILE), String(sleeper.pid));
+      const error = await build(o).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LockError);
+      expect((error as Error).message).toBe(`another build (pid ${sleeper.pid}) is writing to ${dir}; wait for it to finish, then build again`);
+      const r = spawnSync('node', ['pipeline/launch.mjs', 'build', '--data', o.dataDir, '--out', dir, '--format', 'md', '--force'], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status).toBe(75);
+      expect(r.stderr).toContain('another build');
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    const o = { ...options({ formats: ['md'], force: true }), dataDir: join(work, 'lock-data'), outDir: dir };
+    expect((await build(o)).built.length).toBeGreaterThan(0);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  }, 60_000);
+
+  it('leave the previous outputs whole when a build is killed with SIGKILL while printing', async () => {
+    const dir = join(work, 'killed');
+    cpSync(join(ROOT, 'data'), join(work, 'kill-data'), { recursive: true });
+    const o = { ...options(), dataDir: join(work, 'kill-data'), outDir: dir };
+    await build(o);
+    const before = snapshot(dir);
+    const child = spawn('node', ['pipeline/launch.mjs', 'build', '--data', o.dataDir, '--out', dir, '--force'], { cwd: ROOT });
+    let output = '';
+    const browserPid = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const pid = /browser: .* pid (\d+)/.exec(output)?.[1];
+        if (pid) resolve(Number(pid));
+      });
+      child.on('exit', () => reject(new Error(`the build ended before printing:\n${output}`)));
+    });
+    await new Promise((r) => setTimeout(r, 300)); // mid-print
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(snapshot(dir)).toEqual(before);
+    // Chromium, on a pipe to the dead build, goes too.
+    for (let i = 0; i < 50 && isAlive(browserPid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(browserPid)).toBe(false);
+    // The next build clears what the killed one left and finds nothing to do.
+    const next = await build(o);
+    expect(next.built).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.staging-'))).toEqual([]);
+  }, 180_000);
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('shards', () => {
+  it('split the printed outputs between runners, each exactly once', async () => {
+    cpSync(join(ROOT, 'data'), join(work, 'shard-data'), { recursive: true });
+    const printed = async (index: number) => {
+      const r = await build({ ...options({ shard: { index, count: 2 }, formats: ['md', 'pdf', 'epub'] }), dataDir: join(work, 'shard-data'), outDir: join(work, `shard-${index}`) });
+      return r.built.map((f) => f.path).filter((p) => /\.(pdf|epub)$/.test(p));
+    };
+    const one = await printed(1);
+    const two = await printed(2);
+    expect([...one, ...two].sort()).toEqual(['zh-Hant/briefs.epub', 'zh-Hant/checklist.pdf', 'zh-Hant/chronology.pdf', 'zh-Hant/dossier.pdf', 'zh-Hant/roster.pdf']);
+    expect(one.filter((p) => two.includes(p))).toEqual([]);
+    expect(one.length).toBeGreaterThan(0);
+    expect(two.length).toBeGreaterThan(0);
+  }, 180_000);
+});
