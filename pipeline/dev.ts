@@ -85,8 +85,9 @@ export async function watch(o: CliBuildOptions, w: WatchOptions): Promise<number
   await rebuild();
   const watchers: FSWatcher[] = [o.dataDir, o.templatesDir].map((dir) => watchFolder(dir, { recursive: true }, schedule));
 
+  let server: ReturnType<typeof createServer> | undefined;
   if (w.serve) {
-    const server = createServer(async (req, res) => {
+    server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/__events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
@@ -109,11 +110,12 @@ export async function watch(o: CliBuildOptions, w: WatchOptions): Promise<number
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: ${url.pathname}\n`);
       }
     });
+    const listening = server;
     await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(w.port, '127.0.0.1', ok);
+      listening.once('error', fail);
+      listening.listen(w.port, '127.0.0.1', ok);
     });
-    const address = server.address();
+    const address = listening.address();
     const port = typeof address === 'object' && address ? address.port : w.port;
     process.stdout.write(`serving ${displayDir(o.outDir)} at http://127.0.0.1:${port}/ — watching ${join(displayDir(o.dataDir), '')} and templates/; Ctrl-C stops\n`);
   } else {
@@ -122,7 +124,11 @@ export async function watch(o: CliBuildOptions, w: WatchOptions): Promise<number
 
   await new Promise<void>((done) => {
     const stop = () => {
+      clearTimeout(timer);
       for (const wt of watchers) wt.close();
+      for (const c of clients) c.end();
+      server?.close();
+      server?.closeAllConnections();
       if (printer) void printer.close().finally(done);
       else done();
     };
