@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BRIEF_NAMES, fill, type BriefName, type Locale } from './locale.ts';
 import type { Format } from './options.ts';
-import { markdownToHtml, type Heading } from './markdown-to-html.ts';
+import { markdownToHtml, markdownToHtmlVariants, type Heading } from './markdown-to-html.ts';
 import { createMarkdownRenderer, TemplateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
 import { briefView } from './views.ts';
@@ -26,6 +26,8 @@ export interface OutputFile {
 
 export interface RenderedBrief {
   name: BriefName;
+  /** Its part of the dossier (ids prefixed with the brief's name, no contents of its own), when asked for. */
+  dossierPart?: { html: string; headings: Heading[] };
   title: string;
   description: string;
   markdown: string;
@@ -97,13 +99,25 @@ export function runningHeadCss(title: string, locale: Locale, pageName = ''): st
 }
 
 /** Renders every brief to Markdown and HTML. Pure: no clock, no machine path, no random id. */
-export function renderBriefs(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[] = BRIEF_NAMES): RenderedBrief[] {
+export function renderBriefs(
+  data: Dataset,
+  locale: Locale,
+  templates: Templates,
+  only: readonly BriefName[] = BRIEF_NAMES,
+  timings: { markdown: number; html: number } = { markdown: 0, html: 0 },
+  withDossier = false,
+): RenderedBrief[] {
   const md = createMarkdownRenderer(templates.markdown, locale);
   const layout = compileHtml(templates.layout);
   return only.map((name) => {
+    let t = performance.now();
     const view = briefView(name, data, locale);
     const markdown = md.render(`${name}.md.hbs`, { ...view, l: locale });
-    const fragment = markdownToHtml(markdown, locale);
+    timings.markdown += performance.now() - t;
+    t = performance.now();
+    const variants = markdownToHtmlVariants(markdown, locale, withDossier ? [{ toc: false, idPrefix: `${name}-` }, {}] : [{}]);
+    const fragment = variants[variants.length - 1]!;
+    const dossierPart = withDossier ? variants[0] : undefined;
     const html = layout({
       lang: locale.lang,
       name,
@@ -116,7 +130,17 @@ export function renderBriefs(data: Dataset, locale: Locale, templates: Templates
       printStyle: runningHeadCss(view.brief.title, locale),
       body: fragment.html,
     });
-    return { name, title: view.brief.title, description: view.brief.description, markdown, fragment: fragment.html, html, headings: fragment.headings };
+    timings.html += performance.now() - t;
+    return {
+      name,
+      title: view.brief.title,
+      description: view.brief.description,
+      markdown,
+      fragment: fragment.html,
+      html,
+      headings: fragment.headings,
+      ...(dossierPart ? { dossierPart } : {}),
+    };
   });
 }
 
@@ -129,7 +153,7 @@ export type { Format } from './options.ts';
 export function renderDossier(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, asOf: string): string {
   const layout = compileHtml(templates.dossier);
   const parts = briefs.map((b) => {
-    const fragment = markdownToHtml(b.markdown, locale, { toc: false, idPrefix: `${b.name}-` });
+    const fragment = b.dossierPart ?? markdownToHtml(b.markdown, locale, { toc: false, idPrefix: `${b.name}-` });
     return {
       name: b.name,
       title: b.title,

@@ -2,7 +2,7 @@
 // output is keyed by a hash of everything it depends on; files are staged, printed from the staging folder, and
 // renamed into place at the end, so the output folder never holds a partial file or a half-finished build.
 import { readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
 import { briefOutputs, readTemplates, renderBriefs, renderDossier, type OutputFile, type RenderedBrief } from './briefs.ts';
 import { browserIdentity, entryFor, hash, inputsKey, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
@@ -140,14 +140,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stages.validate = lap();
 
     const [locale, templates] = await Promise.all([loadLocale(options.templatesDir, 'zh-Hant'), readTemplates(options.templatesDir)]);
-    const briefs = renderBriefs(data, locale, templates, options.only);
-    const date = latestDate(data);
     const wantPdf = options.formats.includes('pdf');
     const wantEpub = options.formats.includes('epub');
     // The dossier holds all three briefs; a build of some briefs only leaves it alone.
     const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
+    const timings = { markdown: 0, html: 0 };
+    const briefs = renderBriefs(data, locale, templates, options.only, timings, withDossier);
+    const date = latestDate(data);
+    const dossierStarted = performance.now();
     const dossierHtml = withDossier ? renderDossier(briefs, locale, templates, formatDateZh(date)) : '';
-    stages.render = lap();
+    timings.html += performance.now() - dossierStarted;
+    lap();
+    stages.markdown = Math.round(timings.markdown);
+    stages.html = Math.round(timings.html);
 
     // Each document with the running header and footer it will carry.
     const documents = [
@@ -170,12 +175,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stages.fonts = lap();
 
     const version = pipelineVersion();
-    const targets: Target[] = await Promise.all(
-      files.map(async (f): Promise<Target> => {
-        const bytes = typeof f.content === 'string' ? f.content : 'copyFrom' in f.content ? await readFile(f.content.copyFrom) : f.content;
-        return { path: f.path, key: hash(version, f.path, bytes), kind: 'file', file: f };
-      }),
-    );
+    // A copied font is keyed by where it comes from: the pipeline version covers the font packages' versions.
+    const targets: Target[] = files.map((f) => {
+      const bytes = typeof f.content === 'string' ? f.content : 'copyFrom' in f.content ? basename(f.content.copyFrom) : f.content;
+      return { path: f.path, key: hash(version, f.path, bytes), kind: 'file', file: f };
+    });
     const printTargets: Target[] = [];
     staging = stagingDir(options.outDir);
     const stagedPage = (name: string) => join(staging!, locale.lang, `${name}.html`);

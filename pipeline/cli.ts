@@ -19,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
       watch: { type: 'boolean', default: false },
       port: { type: 'string', default: '5173' },
       quiet: { type: 'boolean', default: false },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     force: values.force,
     shard: shardOption(values.shard),
     quiet: values.quiet,
+    ...(values.report ? { report: values.report } : {}),
   });
   switch (command) {
     case 'schema': {

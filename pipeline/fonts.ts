@@ -2,8 +2,9 @@
 // files a set of characters needs, the @font-face rules for them, and a coverage check that no character of a brief
 // is missing from them. Every machine prints the same glyphs because no system font is ever used.
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
 
 const require = createRequire(import.meta.url);
@@ -59,7 +60,24 @@ export function bundledFaces(): FontFace[] {
   return faces;
 }
 
-const inRanges = (cp: number, ranges: [number, number][]) => ranges.some(([a, b]) => cp >= a && cp <= b);
+let indexCache: Map<number, FontFace[]> | undefined;
+
+/** Code point → the faces whose unicode-range claims it: one pass over every range, then O(1) look-ups. */
+function faceIndex(): Map<number, FontFace[]> {
+  if (indexCache) return indexCache;
+  const index = new Map<number, FontFace[]>();
+  for (const face of bundledFaces()) {
+    for (const [a, b] of face.ranges) {
+      for (let cp = a; cp <= b; cp++) {
+        const list = index.get(cp);
+        if (list) list.push(face);
+        else index.set(cp, [face]);
+      }
+    }
+  }
+  indexCache = index;
+  return index;
+}
 
 /** Characters that draw nothing and need no glyph: spaces, controls, joiners and other format characters. */
 export function needsGlyph(cp: number): boolean {
@@ -76,7 +94,9 @@ export function codePointsOf(...texts: string[]): number[] {
 
 /** The faces whose unicode-range touches the characters: what a page showing them downloads, no more. */
 export function facesFor(codePoints: readonly number[]): FontFace[] {
-  return bundledFaces().filter((f) => codePoints.some((cp) => needsGlyph(cp) && inRanges(cp, f.ranges)));
+  const used = new Set<FontFace>();
+  for (const cp of codePoints) if (needsGlyph(cp)) for (const f of faceIndex().get(cp) ?? []) used.add(f);
+  return bundledFaces().filter((f) => used.has(f));
 }
 
 /** @font-face rules for `faces`, with url()s relative to the stylesheet (`fonts/<file>`). */
@@ -89,15 +109,51 @@ export function fontFaceCss(faces: readonly FontFace[], urlPrefix = 'fonts/'): s
     .join('');
 }
 
-const glyphCache = new Map<string, fontkit.Font>();
+/**
+ * The characters a face's unicode-range claims but its cmap lacks (almost always none). Reading a face's cmap means
+ * decompressing it, so the answer is kept in .cache/ per font package version and face file.
+ */
+const GAPS_FILE = join(dirname(dirname(fileURLToPath(import.meta.url))), '.cache', 'font-gaps.json');
+interface GapsFile {
+  packages: string;
+  gaps: Record<string, number[]>;
+}
+let gapsCache: GapsFile | undefined;
+let gapsDirty = false;
 
-function openFace(face: FontFace): fontkit.Font {
-  let font = glyphCache.get(face.path);
-  if (!font) {
-    font = fontkit.create(readFileSync(face.path)) as fontkit.Font;
-    glyphCache.set(face.path, font);
+function packagesVersion(): string {
+  return BUNDLED_FAMILIES.map((f) => `${f.pkg}@${(JSON.parse(readFileSync(require.resolve(`${f.pkg}/package.json`), 'utf8')) as { version: string }).version}`).join(',');
+}
+
+function gapsOf(face: FontFace): Set<number> {
+  if (!gapsCache) {
+    const packages = packagesVersion();
+    try {
+      const stored = JSON.parse(readFileSync(GAPS_FILE, 'utf8')) as GapsFile | undefined;
+      gapsCache = stored?.packages === packages ? stored : { packages, gaps: {} };
+    } catch {
+      gapsCache = { packages, gaps: {} };
+    }
   }
-  return font;
+  let gaps = gapsCache.gaps[face.file];
+  if (!gaps) {
+    const font = fontkit.create(readFileSync(face.path)) as fontkit.Font;
+    gaps = face.ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i)).filter((cp) => !font.hasGlyphForCodePoint(cp));
+    gapsCache.gaps[face.file] = gaps;
+    gapsDirty = true;
+  }
+  return new Set(gaps);
+}
+
+function saveGaps(): void {
+  if (!gapsDirty || !gapsCache) return;
+  try {
+    mkdirSync(dirname(GAPS_FILE), { recursive: true });
+    writeFileSync(GAPS_FILE, JSON.stringify(gapsCache));
+    gapsDirty = false;
+  } catch {
+    // A read-only checkout only loses the cache.
+  }
 }
 
 export interface MissingGlyph {
@@ -112,19 +168,18 @@ export interface MissingGlyph {
  * one that does has no glyph for it (checked in the font's own cmap, not trusted from the CSS).
  */
 export function missingGlyphs(codePoints: readonly number[]): MissingGlyph[] {
-  const faces = bundledFaces();
   const missing: MissingGlyph[] = [];
   for (const cp of codePoints) {
     if (!needsGlyph(cp)) continue;
+    const faces = faceIndex().get(cp) ?? [];
     for (const fam of BUNDLED_FAMILIES) {
       for (const weight of fam.weights) {
-        const face = faces.find((f) => f.family === fam.family && f.weight === weight && inRanges(cp, f.ranges));
-        if (!face || !openFace(face).hasGlyphForCodePoint(cp)) {
-          missing.push({ codePoint: cp, char: String.fromCodePoint(cp), family: fam.family, weight });
-        }
+        const face = faces.find((f) => f.family === fam.family && f.weight === weight);
+        if (!face || gapsOf(face).has(cp)) missing.push({ codePoint: cp, char: String.fromCodePoint(cp), family: fam.family, weight });
       }
     }
   }
+  saveGaps();
   return missing;
 }
 

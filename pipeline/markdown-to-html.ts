@@ -4,12 +4,12 @@ import type { Element, ElementContent, Root } from 'hast';
 import type { Heading as MdastHeading, Link, Parent, Root as MdastRoot } from 'mdast';
 import { toString } from 'hast-util-to-string';
 import rehypeSlug from 'rehype-slug';
-import rehypeStringify from 'rehype-stringify';
+import { toHtml } from 'hast-util-to-html';
 import remarkCjkFriendly from 'remark-cjk-friendly';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import { unified, type Processor } from 'unified';
+import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { Locale } from './locale.ts';
 
@@ -146,8 +146,9 @@ export interface HtmlOptions {
   idPrefix?: string;
 }
 
-function processor(locale: Locale, headings: Heading[], options: HtmlOptions): Processor<Root, Root, Root, Root, string> {
-  return unified()
+/** Markdown to a HAST tree: GFM, CJK-friendly emphasis, heading ids, aligned cells as classes. */
+function toHast(markdown: string, locale: Locale): Root {
+  const processor = unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkCjkFriendly)
@@ -162,16 +163,26 @@ function processor(locale: Locale, headings: Heading[], options: HtmlOptions): P
       footnoteBackContent: '↑',
     })
     .use(rehypeAlignToClass)
-    .use(rehypeSlug)
-    .use(rehypePrefixIds, { prefix: options.idPrefix ?? '' })
-    .use(rehypeToc, { label: locale.toc, headings, enabled: options.toc ?? true })
-    .use(rehypeStringify) as unknown as Processor<Root, Root, Root, Root, string>;
+    .use(rehypeSlug);
+  // The source goes along with the tree: remarkNoLiteralAutolinks reads it.
+  return processor.runSync(processor.parse(markdown), markdown) as Root;
+}
+
+function fragmentOf(tree: Root, locale: Locale, options: HtmlOptions): HtmlFragment {
+  const headings: Heading[] = [];
+  rehypePrefixIds({ prefix: options.idPrefix ?? '' })(tree);
+  rehypeToc({ label: locale.toc, headings, enabled: options.toc ?? true })(tree);
+  const title = headings.find((h) => h.depth === 1)?.text ?? '';
+  return { html: `${toHtml(tree).trim()}\n`, title, headings };
 }
 
 /** Pure: Markdown text in, HTML fragment and its outline out. */
 export function markdownToHtml(markdown: string, locale: Locale, options: HtmlOptions = {}): HtmlFragment {
-  const headings: Heading[] = [];
-  const html = String(processor(locale, headings, options).processSync(markdown));
-  const title = headings.find((h) => h.depth === 1)?.text ?? '';
-  return { html: `${html.trim()}\n`, title, headings };
+  return fragmentOf(toHast(markdown, locale), locale, options);
+}
+
+/** Several renderings of one Markdown text (the brief, and its part of the dossier), parsed once. */
+export function markdownToHtmlVariants(markdown: string, locale: Locale, variants: readonly HtmlOptions[]): HtmlFragment[] {
+  const tree = toHast(markdown, locale);
+  return variants.map((v, i) => fragmentOf(i === variants.length - 1 ? tree : structuredClone(tree), locale, v));
 }

@@ -1,7 +1,6 @@
 // PDF: print an HTML file, fill its table of contents with page numbers read back from the first print, and finish
-// the file with document metadata, fixed dates and a fixed id so that two builds give the same bytes.
+// the file with document metadata, fixed dates and a content-derived id so that two builds give the same bytes.
 import { createHash } from 'node:crypto';
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib';
 import type { Page, PDFOptions } from 'puppeteer';
 import type { Printer } from './browser.ts';
 
@@ -80,58 +79,78 @@ export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Ui
   });
 }
 
-/** A hash of what Chromium printed, less what it stamps per run (the clock, DOM node numbers), and of the metadata. */
-function contentHash(pdf: Uint8Array, meta: PdfMetadata): Buffer {
-  const printed = Buffer.from(pdf).toString('latin1').replace(/\/(CreationDate|ModDate) \(D:[^)]*\)/g, '').replace(/\(node\d+\)/g, '');
-  return createHash('sha256').update(printed, 'latin1').update(JSON.stringify(meta)).digest();
+/** A PDF text string: UTF-16BE with a byte-order mark, in hex, so any script goes in unescaped. */
+function pdfText(text: string): string {
+  const bytes = Buffer.from(`\uFEFF${text}`, 'utf16le').swap16();
+  return `<${bytes.toString('hex').toUpperCase()}>`;
+}
+
+const pdfDate = (date: Date) => `D:${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+
+/** The dictionary text of object `num` (generation 0): from its `<<` to the matching `>>`. */
+function objectDict(pdf: string, num: number): string {
+  const start = pdf.lastIndexOf(`\n${num} 0 obj`);
+  if (start < 0) throw new Error(`object ${num} not found`);
+  const open = pdf.indexOf('<<', start);
+  let depth = 0;
+  for (let i = open; i < pdf.length - 1; i++) {
+    if (pdf[i] === '<' && pdf[i + 1] === '<') {
+      depth++;
+      i++;
+    } else if (pdf[i] === '>' && pdf[i + 1] === '>') {
+      depth--;
+      i++;
+      if (depth === 0) return pdf.slice(open, i + 1);
+    }
+  }
+  throw new Error(`object ${num} is not a dictionary`);
 }
 
 /**
- * Chromium names tagged elements after DOM node ids (`node00000048`), which shift between runs with the order in
- * which it happens to number nodes. Renumbering them in their own order gives the same names every time and keeps
- * the ID tree sorted.
+ * Finishes a PDF as Chromium printed it, without parsing it whole (a 700-page dossier stays cheap):
+ * - in place, at the same length: the clock in the old Info dictionary becomes the data's date, and the per-run
+ *   DOM node numbers that name tagged elements are renumbered in their own order, so two builds match byte for byte;
+ * - appended as an incremental update: a new Info dictionary (title, author, subject, keywords, dates), the catalog
+ *   with the language and the outline panel open, and a trailer with a document id hashed from the content.
  */
-function renumberStructureIds(doc: PDFDocument): void {
-  const NODE_ID = /^node(\d+)$/;
-  const found: { holder: PDFDict | PDFArray; key: PDFName | number; value: string }[] = [];
-  const visit = (obj: PDFObject, holder: PDFDict | PDFArray, key: PDFName | number) => {
-    if (obj instanceof PDFString && NODE_ID.test(obj.asString())) found.push({ holder, key, value: obj.asString() });
-    else if (obj instanceof PDFArray) obj.asArray().forEach((item, i) => visit(item, obj, i));
-    else if (obj instanceof PDFDict) for (const [k, v] of obj.entries()) visit(v, obj, k);
-  };
-  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
-    if (obj instanceof PDFDict) for (const [k, v] of obj.entries()) visit(v, obj, k);
-    else if (obj instanceof PDFArray) obj.asArray().forEach((item, i) => visit(item, obj, i));
-  }
-  const ordered = [...new Set(found.map((f) => f.value))].sort((a, b) => Number(NODE_ID.exec(a)![1]) - Number(NODE_ID.exec(b)![1]));
-  const renamed = new Map(ordered.map((old, i) => [old, `node${String(i + 1).padStart(8, '0')}`]));
-  for (const f of found) {
-    const value = PDFString.of(renamed.get(f.value)!);
-    if (f.holder instanceof PDFArray) f.holder.set(f.key as number, value);
-    else f.holder.set(f.key as PDFName, value);
-  }
-}
+export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array; pages: number } {
+  const date = pdfDate(meta.date);
+  let text = Buffer.from(raw).toString('latin1');
+  text = text.replace(/\(D:\d{14}/g, `(D:${date.slice(2, 16)}`);
+  const ids = [...new Set(text.match(/\(node\d+\)/g) ?? [])].sort((a, b) => Number(a.slice(5, -1)) - Number(b.slice(5, -1)));
+  const renamed = new Map(ids.map((old, i) => [old, `(node${String(i + 1).padStart(old.length - 6, '0')})`]));
+  text = text.replace(/\(node\d+\)/g, (id) => renamed.get(id)!);
 
-/** Document metadata, fixed dates, a document id derived from the content, and the title shown in the window. */
-export async function finishPdf(pdf: Uint8Array, meta: PdfMetadata): Promise<{ pdf: Uint8Array; pages: number }> {
-  const id = contentHash(pdf, meta).subarray(0, 16).toString('hex');
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  renumberStructureIds(doc);
-  doc.setTitle(meta.title, { showInWindowTitleBar: true });
-  doc.setAuthor(meta.author);
-  doc.setSubject(meta.subject);
-  doc.setKeywords(meta.keywords);
-  doc.setCreator(meta.creator);
-  doc.setProducer(meta.creator);
-  doc.setLanguage(meta.lang);
-  doc.setCreationDate(meta.date);
-  doc.setModificationDate(meta.date);
-  // Open with the bookmarks panel, since the outline is the quickest way around a brief.
-  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
-  const prefs = doc.catalog.lookupMaybe(PDFName.of('ViewerPreferences'), PDFDict);
-  prefs?.set(PDFName.of('DisplayDocTitle'), PDFBool.True);
-  // The document id is a hash of the content, so it changes exactly when the content does.
-  doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]) as PDFArray;
-  const bytes = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
-  return { pdf: bytes, pages: doc.getPageCount() };
+  const tail = /trailer\s*<<([\s\S]*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$/.exec(text.slice(-2048));
+  if (!tail) throw new Error('no trailer at the end of the printed PDF');
+  const field = (name: string) => Number(new RegExp(`/${name} (\\d+)`).exec(tail[1]!)?.[1]);
+  const [size, root, info, previous] = [field('Size'), field('Root'), field('Info'), Number(tail[2])];
+  const catalog = objectDict(text, root)
+    .replace(/\/Lang \((?:[^()\\]|\\.)*\)/, '')
+    .replace(/\/PageMode \/\w+/, '')
+    .replace(/>>$/, `/Lang (${meta.lang.replace(/[^A-Za-z0-9-]/g, "")})\n/PageMode /UseOutlines>>`);
+  const pages = Number(/\/Count (\d+)/.exec(objectDict(text, Number(/\/Pages (\d+) 0 R/.exec(catalog)![1])))![1]);
+  const infoDict = [
+    `/Title ${pdfText(meta.title)}`,
+    `/Author ${pdfText(meta.author)}`,
+    `/Subject ${pdfText(meta.subject)}`,
+    `/Keywords ${pdfText(meta.keywords.join(' '))}`,
+    `/Creator ${pdfText(meta.creator)}`,
+    `/Producer ${pdfText(meta.creator)}`,
+    `/CreationDate (${date})`,
+    `/ModDate (${date})`,
+  ].join('\n');
+  const id = createHash('sha256').update(text, 'latin1').update(JSON.stringify(meta)).digest('hex').slice(0, 32);
+
+  let update = '\n';
+  const offsets = new Map<number, number>();
+  for (const [num, dict] of [[root, catalog], [info, `<<${infoDict}>>`]] as const) {
+    offsets.set(num, text.length + update.length);
+    update += `${num} 0 obj\n${dict}\nendobj\n`;
+  }
+  const xrefAt = text.length + update.length;
+  update += 'xref\n';
+  for (const num of [...offsets.keys()].sort((a, b) => a - b)) update += `${num} 1\n${String(offsets.get(num)).padStart(10, '0')} 00000 n \n`;
+  update += `trailer\n<</Size ${size}\n/Root ${root} 0 R\n/Info ${info} 0 R\n/Prev ${previous}\n/ID [<${id}> <${id}>]>>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return { pdf: new Uint8Array(Buffer.from(text + update, 'latin1')), pages };
 }

@@ -26,6 +26,7 @@ Options
   --watch             rebuild whenever data/ or templates/ change
   --port N            dev: the port to serve on (default: 5173)
   --quiet             print nothing but problems
+  --report FILE       write a JSON summary of the build (stages, files, peak memory)
   -h, --help          show this help
 `;
 
@@ -100,6 +101,8 @@ export interface CliBuildOptions {
   force: boolean;
   shard?: { index: number; count: number };
   quiet: boolean;
+  /** Writes a JSON summary of the build here (stages, files, peak memory): for benchmarks and CI. */
+  report?: string;
 }
 
 /** True when the last build had exactly these inputs and its outputs are untouched: nothing to do, nothing loaded. */
@@ -118,8 +121,15 @@ export async function buildCommand(o: CliBuildOptions): Promise<number> {
   const say = (line: string) => {
     if (!o.quiet) process.stdout.write(`${line}\n`);
   };
+  const writeReport = async (fields: Record<string, unknown>) => {
+    if (!o.report) return;
+    const { writeFile } = await import('node:fs/promises');
+    const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+    await writeFile(o.report, `${JSON.stringify({ ...fields, wallMs: Math.round(performance.now() - started), peakRssMiB }, null, 2)}\n`);
+  };
   if (await nothingChanged(o)) {
     say(`${displayDir(o.outDir)}: up to date (${((performance.now() - started) / 1000).toFixed(2)} s)`);
+    await writeReport({ upToDate: true, built: [], stages: {} });
     return 0;
   }
   const { build } = await import('./build.ts');
@@ -129,6 +139,7 @@ export async function buildCommand(o: CliBuildOptions): Promise<number> {
   const assets = result.built.filter((x) => x.path.startsWith('assets/')).length;
   if (assets) say(`  built ${assets} files in assets/`);
   const stages = Object.entries(result.stages).map(([k, v]) => `${k} ${v} ms`).join(', ');
+  await writeReport({ upToDate: false, built: result.built, skipped: result.skipped.length, stages: result.stages, browserLaunched: result.browserLaunched });
   say(`${displayDir(o.outDir)}: built ${result.built.length}, kept ${result.skipped.length} unchanged${result.browserLaunched ? '' : ', no browser launched'} in ${((performance.now() - started) / 1000).toFixed(1)} s (${stages})`);
   return 0;
 }

@@ -1,0 +1,138 @@
+// `npm run bench`: the pipeline at 1×, 10× and 100× the real dataset, stage by stage, cold and no-op, with peak
+// memory, against the floor (one browser printing the same HTML files with page.pdf) measured in the same run.
+// Writes bench/results.json and the table between the bench markers of README.md.
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { floor, type FloorResult } from './floor.ts';
+import { generateDataset } from './generate.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const WORK = join(ROOT, '.cache', 'bench');
+const SCALES = (process.env.BENCH_SCALES ?? '1,10,100').split(',').map(Number);
+const REPEATS: Record<number, number> = { 1: 5, 10: 3, 100: 1 };
+
+interface BuildReport {
+  upToDate: boolean;
+  stages: Record<string, number>;
+  wallMs: number;
+  peakRssMiB: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs the command line as a user would (`node pipeline/launch.mjs …`), timing it from outside. */
+async function cli(args: string[], report?: string): Promise<{ wallMs: number; report?: BuildReport }> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('node', ['pipeline/launch.mjs', ...args, ...(report ? ['--report', report] : []), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build ${args.join(' ')} exited ${code}`))));
+  });
+  const wallMs = Math.round(performance.now() - started);
+  return { wallMs, ...(report ? { report: JSON.parse(await readFile(report, 'utf8')) as BuildReport } : {}) };
+}
+
+/** `npm run build` exactly as typed, on the real data, when nothing changed. */
+async function npmNoop(): Promise<number> {
+  const run = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
+      child.on('exit', (code) => (code === 0 ? resolve(Math.round(performance.now() - started)) : reject(new Error(`npm run build exited ${code}`))));
+    });
+  await run(); // brings output/ up to date
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) times.push(await run());
+  return median(times);
+}
+
+interface Row {
+  scale: number;
+  rounds: number;
+  outcomes: number;
+  pages: number;
+  stages: Record<string, number>;
+  coldMs: number;
+  noopMs: number;
+  peakRssMiB: number;
+  floor: FloorResult;
+  pdfOverFloor: number;
+  totalOverFloor: number;
+}
+
+async function measure(scale: number): Promise<Row> {
+  const dir = join(WORK, `${scale}x`);
+  const data = join(dir, 'data');
+  const out = join(dir, 'out');
+  await rm(dir, { recursive: true, force: true });
+  await generateDataset(join(ROOT, 'data'), scale, data);
+  const colds: BuildReport[] = [];
+  const coldWalls: number[] = [];
+  const floors: FloorResult[] = [];
+  const noops: number[] = [];
+  for (let i = 0; i < (REPEATS[scale] ?? 1); i++) {
+    const cold = await cli(['build', '--data', data, '--out', out, '--force'], join(dir, 'cold.json'));
+    colds.push(cold.report!);
+    coldWalls.push(cold.wallMs);
+    const noop = await cli(['build', '--data', data, '--out', out], join(dir, 'noop.json'));
+    if (!noop.report!.upToDate) throw new Error('a build right after a build was not a no-op');
+    noops.push(noop.wallMs);
+    floors.push(await floor(['chronology', 'roster', 'checklist', 'dossier'].map((n) => join(out, 'zh-Hant', `${n}.html`))));
+  }
+  const stageNames = Object.keys(colds[0]!.stages);
+  const stages = Object.fromEntries(stageNames.map((s) => [s, median(colds.map((c) => c.stages[s]!))]));
+  const floorTotal = median(floors.map((f) => f.totalMs));
+  const floorRow = floors.find((f) => f.totalMs === floorTotal)!;
+  const coldMs = median(coldWalls);
+  const lastCold = JSON.parse(await readFile(join(dir, 'cold.json'), 'utf8')) as { built: { path: string; pages?: number }[] };
+  const pages = lastCold.built.filter((f) => f.path.endsWith('.pdf')).reduce((n, f) => n + (f.pages ?? 0), 0);
+  const counts = await readFile(join(data, 'outcomes.yaml'), 'utf8');
+  return {
+    scale,
+    rounds: 7 * scale,
+    outcomes: (counts.match(/^ {2}- id:/gm) ?? []).length,
+    pages,
+    stages,
+    coldMs,
+    noopMs: median(noops),
+    peakRssMiB: Math.max(...colds.map((c) => c.peakRssMiB)),
+    floor: floorRow,
+    pdfOverFloor: stages.pdf! / floorTotal,
+    totalOverFloor: coldMs / floorTotal,
+  };
+}
+
+const s = (ms: number) => (ms / 1000).toFixed(2);
+
+function table(rows: Row[], npmNoopMs: number): string {
+  const base = rows.find((r) => r.scale === 1);
+  const lines = [
+    '| data | rounds / outcomes | PDF pages | validate | Markdown | HTML | PDF | EPUB | cold build (`--force`) | no-op | floor | PDF ÷ floor | cold ÷ floor | × of 1× time | peak RSS |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.scale}× | ${r.rounds} / ${r.outcomes} | ${r.pages} | ${s(r.stages.validate!)} s | ${s(r.stages.markdown!)} s | ${s(r.stages.html!)} s | ${s(r.stages.pdf!)} s | ${s(r.stages.epub!)} s | ${s(r.coldMs)} s | ${s(r.noopMs)} s | ${s(r.floor.totalMs)} s | ${r.pdfOverFloor.toFixed(2)} | ${r.totalOverFloor.toFixed(2)} | ${base ? (r.coldMs / base.coldMs).toFixed(1) : '–'} | ${r.peakRssMiB} MiB |`,
+    ),
+  ];
+  return [
+    ...lines,
+    '',
+    `No-op \`npm run build\` as typed, real data: ${s(npmNoopMs)} s (median of 5). Medians of ${REPEATS[1]}, ${REPEATS[10]} and ${REPEATS[100]} runs at 1×, 10× and 100×; ${cpus().length} cores, Node ${process.versions.node}.`,
+    'The floor launches the same browser once and prints the same four HTML files (three briefs and the dossier) with `page.pdf`, two at a time; the PDF stage includes the browser launch, the dossier\'s second pass for its page numbers, and the metadata pass.',
+  ].join('\n');
+}
+
+const rows: Row[] = [];
+for (const scale of SCALES) {
+  process.stdout.write(`bench: ${scale}×…\n`);
+  rows.push(await measure(scale));
+}
+const npmNoopMs = await npmNoop();
+const text = table(rows, npmNoopMs);
+process.stdout.write(`${text}\n`);
+await writeFile(join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ node: process.versions.node, cores: cpus().length, npmNoopMs, rows }, null, 2)}\n`);
+const readmePath = join(ROOT, 'README.md');
+const readme = await readFile(readmePath, 'utf8');
+const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+if (marked.test(readme)) await writeFile(readmePath, readme.replace(marked, `<!-- bench:start -->\n${text}\n<!-- bench:end -->`));
