@@ -26,7 +26,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function cli(args: string[], report?: string): Promise<{ wallMs: number; report?: BuildReport }> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('node', ['pipeline/launch.mjs', ...args, ...(report ? ['--report', report] : []), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('node', ['--max-old-space-size=384', 'pipeline/launch.mjs', ...args, ...(report ? ['--report', report] : []), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build ${args.join(' ')} exited ${code}`))));
   });
   const wallMs = Math.round(performance.now() - started);

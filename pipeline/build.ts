@@ -241,21 +241,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stages.stage = lap();
 
     const built: BuiltFile[] = [];
-    const printed: OutputFile[] = [];
     let left = printsToMake.length;
+    // Each print goes to the staging folder as soon as it is made, so a 700-page dossier is not held in memory.
     const make = async (group: Target[]) => {
-      const results = await Promise.all(
+      await Promise.all(
         group.map(async (t) => {
           log(`making ${t.path}`);
           const r = await t.make!();
+          await stageFiles(staging!, [{ path: t.path, content: r.content }]);
+          built.push({ path: t.path, bytes: r.content.byteLength, ...(r.pages ? { pages: r.pages } : {}) });
           log(`made ${t.path}${r.pages ? ` (${r.pages} pages)` : ''}; ${--left} left`);
-          return { t, ...r };
         }),
       );
-      for (const r of results) {
-        printed.push({ path: r.t.path, content: r.content });
-        built.push({ path: r.t.path, bytes: r.content.byteLength, ...(r.pages ? { pages: r.pages } : {}) });
-      }
     };
     await make(printsToMake.filter((t) => t.path.endsWith('.pdf')));
     const browserLaunched = printer !== undefined && printer !== options.printer;
@@ -264,7 +261,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await make(printsToMake.filter((t) => !t.path.endsWith('.pdf')));
     stages.epub = lap();
 
-    await stageFiles(staging, printed);
     const made = toMake.map((t) => t.path);
     await commitStaged(staging, options.outDir, made);
     const entries: Manifest['outputs'] = { ...(manifest?.outputs ?? {}) };

@@ -274,3 +274,17 @@ describe('offline printing', () => {
     expect(logs.filter((l) => l.startsWith('browser:'))).toEqual([]);
   });
 });
+
+describe('reading named destinations', () => {
+  it('gives the same pages as pdf.js, for the raw print and for the finished file', async () => {
+    const out = join(work, 'dests');
+    await build(options(out, { formats: ['html', 'pdf'] }));
+    const { destinationPages, destinationPagesByPdfjs } = await import('../pipeline/pdf.ts');
+    for (const name of ['dossier', 'roster']) {
+      const pdf = new Uint8Array(readFileSync(join(out, 'zh-Hant', `${name}.pdf`)));
+      const own = await destinationPages(pdf);
+      expect(own.size, name).toBeGreaterThan(20);
+      expect([...own].sort()).toEqual([...(await destinationPagesByPdfjs(pdf))].sort());
+    }
+  }, 120_000);
+});
