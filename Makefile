@@ -9,7 +9,7 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: deps tools test-tools build validate test typecheck schema golden clean
+.PHONY: deps tools test-tools build dev bench validate test typecheck schema golden clean
 deps: $(STAMP)
 
 # A browser for printing (PUPPETEER_EXECUTABLE_PATH, a system Chromium, Puppeteer's download, or as root the
@@ -21,6 +21,12 @@ test-tools: deps
 
 build: tools
 	npm run --silent build -- $(ARGS)
+
+dev: tools
+	npm run --silent dev -- $(ARGS)
+
+bench: tools
+	npm run --silent bench
 
 validate: deps
 	npm run --silent validate -- $(ARGS)

@@ -21,8 +21,8 @@ export async function floor(files: readonly string[], concurrency = 2): Promise<
     while (next < files.length) {
       const file = files[next++]!;
       const page = await browser.newPage();
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 0 });
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 0 });
       pages += (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
       await page.close();
     }

@@ -243,7 +243,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const built: BuiltFile[] = [];
     let left = printsToMake.length;
     // Each print goes to the staging folder as soon as it is made, so a 700-page dossier is not held in memory.
-    const make = async (group: Target[]) => {
+    const make = async (group: Target[]): Promise<number> => {
+      const started = performance.now();
       await Promise.all(
         group.map(async (t) => {
           log(`making ${t.path}`);
@@ -253,13 +254,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           log(`made ${t.path}${r.pages ? ` (${r.pages} pages)` : ''}; ${--left} left`);
         }),
       );
+      return Math.round(performance.now() - started);
     };
-    await make(printsToMake.filter((t) => t.path.endsWith('.pdf')));
+    // The EPUB is packed while Chromium prints: each stage's time is its own, the wall time is the longer.
+    const [pdfMs, epubMs] = await Promise.all([
+      make(printsToMake.filter((t) => t.path.endsWith('.pdf'))).finally(async () => {
+        if (printer && printer !== options.printer) await printer.close();
+      }),
+      make(printsToMake.filter((t) => !t.path.endsWith('.pdf'))),
+    ]);
     const browserLaunched = printer !== undefined && printer !== options.printer;
-    if (browserLaunched) await printer!.close();
-    stages.pdf = lap();
-    await make(printsToMake.filter((t) => !t.path.endsWith('.pdf')));
-    stages.epub = lap();
+    lap();
+    stages.pdf = pdfMs;
+    stages.epub = epubMs;
 
     const made = toMake.map((t) => t.path);
     await commitStaged(staging, options.outDir, made);

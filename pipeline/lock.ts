@@ -12,7 +12,8 @@ export class LockError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** True while process `pid` exists (one we may not signal still exists). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -43,7 +44,7 @@ export function acquireLock(outDir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
         throw new LockError(`another build (pid ${holder}) is writing to ${outDir}; wait for it to finish, then build again`);
       }
       unlinkSync(path); // left by a build that was killed

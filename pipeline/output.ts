@@ -4,6 +4,7 @@
 import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OutputFile } from './briefs.ts';
+import { processAlive } from './lock.ts';
 
 const STAGING_PREFIX = '.staging-';
 
@@ -28,21 +29,12 @@ export async function commitStaged(staging: string, outDir: string, paths: reado
   await rm(staging, { recursive: true, force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Staging folders left by builds that were killed (their process is gone). */
 export async function removeStaleStaging(outDir: string): Promise<void> {
   const names = await readdir(outDir).catch(() => [] as string[]);
   for (const name of names) {
     const pid = Number(name.slice(STAGING_PREFIX.length));
-    if (name.startsWith(STAGING_PREFIX) && Number.isInteger(pid) && !alive(pid)) {
+    if (name.startsWith(STAGING_PREFIX) && Number.isInteger(pid) && !processAlive(pid)) {
       await rm(join(outDir, name), { recursive: true, force: true });
     }
   }

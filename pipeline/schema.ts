@@ -256,19 +256,19 @@ export const OutcomeStatus = StringEnum(
   'Where the item stands, as the source words it.',
 );
 
-export const OutcomeCategory = StringEnum(
-  [
-    'dialogue-mechanism',
-    'bilateral-relations',
-    'core-interests',
-    'taiwan',
-    'climate',
-    'consular-and-media',
-    'sectoral-cooperation',
-    'international-and-regional',
-  ],
-  'The subject of the item.',
-);
+/** The subjects of outcome items, in the order the checklist prints them. */
+export const OUTCOME_CATEGORIES = [
+  'dialogue-mechanism',
+  'bilateral-relations',
+  'core-interests',
+  'taiwan',
+  'climate',
+  'consular-and-media',
+  'sectoral-cooperation',
+  'international-and-regional',
+] as const;
+
+export const OutcomeCategory = StringEnum(OUTCOME_CATEGORIES, 'The subject of the item.');
 
 export const Outcome = Type.Object(
   {

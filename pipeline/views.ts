@@ -16,6 +16,7 @@ import type {
   Side,
   SourceRemark,
 } from './schema.ts';
+import { OUTCOME_CATEGORIES } from './schema.ts';
 
 /** Beijing time, the reference every local time is also given in. */
 export const REFERENCE_ZONE = 'Asia/Shanghai';
@@ -23,16 +24,6 @@ export const REFERENCE_ZONE = 'Asia/Shanghai';
 /** Statuses that leave work to do; their items print as unchecked boxes, and their groups come first. */
 export const FOLLOW_UP_STATUSES: readonly OutcomeStatus[] = ['to-be-implemented', 'to-be-negotiated', 'explored', 'keep-communicating'];
 const SETTLED_STATUSES: readonly OutcomeStatus[] = ['agreed', 'shared-view', 'reaffirmed', 'position-stated'];
-const CATEGORY_ORDER: readonly OutcomeCategory[] = [
-  'dialogue-mechanism',
-  'bilateral-relations',
-  'core-interests',
-  'taiwan',
-  'climate',
-  'consular-and-media',
-  'sectoral-cooperation',
-  'international-and-regional',
-];
 const SIDES: readonly Side[] = ['china', 'us'];
 
 export interface Footnote {
@@ -398,7 +389,7 @@ export function checklistView(data: Dataset, locale: Locale): ChecklistView {
     const inStatus = outcomes.filter((o) => o.status === status);
     if (inStatus.length === 0) continue;
     const followUp = FOLLOW_UP_STATUSES.includes(status);
-    const categories = CATEGORY_ORDER.map((category) => {
+    const categories = OUTCOME_CATEGORIES.map((category) => {
       const items = inStatus
         .filter((o) => o.category === category)
         .map(

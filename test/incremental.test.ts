@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
 import { MANIFEST_FILE } from '../pipeline/cache.ts';
-import { LockError, LOCK_FILE } from '../pipeline/lock.ts';
+import { LockError, LOCK_FILE, processAlive } from '../pipeline/lock.ts';
 import { ROOT } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-incremental-'));
@@ -148,8 +148,8 @@ describe('safe writes', () => {
     await new Promise((r) => child.once('exit', r));
     expect(snapshot(dir)).toEqual(before);
     // Chromium, on a pipe to the dead build, goes too.
-    for (let i = 0; i < 50 && isAlive(browserPid); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(isAlive(browserPid)).toBe(false);
+    for (let i = 0; i < 50 && processAlive(browserPid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(browserPid)).toBe(false);
     // The next build clears what the killed one left and finds nothing to do.
     const next = await build(o);
     expect(next.built).toEqual([]);
@@ -157,14 +157,6 @@ describe('safe writes', () => {
   }, 180_000);
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('shards', () => {
   it('split the printed outputs between runners, each exactly once', async () => {
