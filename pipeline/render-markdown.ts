@@ -34,7 +34,6 @@ export function escapeMarkdown(text: string): string {
 }
 
 const SafeString = Handlebars.SafeString;
-type Raw = InstanceType<typeof SafeString>;
 
 /** An error at the helper call's place in its template (Handlebars gives helpers their location). */
 function positionedError(message: string, options: HelperOptions): Error {
@@ -119,8 +118,6 @@ function markdownHelpers(locale: Locale): Record<string, (...args: unknown[]) =>
     },
   };
 }
-
-type Node = hbs.AST.Node & { loc: hbs.AST.SourceLocation };
 
 /**
  * Routes every escaped mustache through the `md` helper: `{{x}}` becomes `{{md x}}` and `{{date a b}}` becomes

@@ -1,10 +1,9 @@
 // What the command line says: help, positioned problems, build summaries. Light on purpose: it loads the stages only
 // when it needs them, so a build where nothing changed answers from the cache manifest alone.
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { inputsKey, readManifest, unchangedOnDisk } from './cache.ts';
 import { DiagnosticError, formatDiagnostic, hasErrors, PrintError, TemplateError, type Diagnostic } from './diagnostics.ts';
-import { ALL_FORMATS, BRIEF_NAMES, PAPERS, type BriefName, type Format, type Paper } from './options.ts';
+import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
 
 export const HELP = `Usage: npm run <command> -- [options]
 
