@@ -44,22 +44,35 @@ export async function watch(o: CliBuildOptions, w: WatchOptions): Promise<number
   let problems: string[] = [];
   let printer: Printer | undefined;
 
+  const pages = o.formats.filter((f) => f === 'md' || f === 'html');
+  const prints = o.formats.filter((f) => f === 'pdf' || f === 'epub');
+  // The pages first, so the open page reloads within a second of an edit; then the PDFs and the EPUB, whose
+  // pages are already up to date and are kept.
   const rebuild = async () => {
     const started = performance.now();
+    const seconds = () => ((performance.now() - started) / 1000).toFixed(2);
     try {
-      if (!printer && o.formats.includes('pdf')) printer = await openPrinter(stagingDir(o.outDir));
-      const result = await build({ ...o, printer, log: () => undefined });
-      problems = [];
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      process.stdout.write(`rebuilt ${result.built.length}, kept ${result.skipped.length} in ${seconds} s\n`);
+      if (pages.length > 0) {
+        const first = await build({ ...o, formats: pages, log: () => undefined });
+        problems = [];
+        process.stdout.write(`rebuilt ${first.built.length} pages in ${seconds()} s\n`);
+        for (const c of clients) c.write('data: reload\n\n');
+      }
+      if (prints.length > 0) {
+        if (!printer && prints.includes('pdf')) printer = await openPrinter(stagingDir(o.outDir));
+        const result = await build({ ...o, printer, log: () => undefined });
+        problems = [];
+        process.stdout.write(`rebuilt ${result.built.length}, kept ${result.skipped.length} in ${seconds()} s\n`);
+        if (pages.length === 0) for (const c of clients) c.write('data: reload\n\n');
+      }
     } catch (err) {
       reportFailure(err);
       problems =
         err instanceof DiagnosticError
           ? err.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d, displayDir(err.dir)))
           : [err instanceof Error ? err.message : String(err)];
+      for (const c of clients) c.write('data: reload\n\n');
     }
-    for (const c of clients) c.write('data: reload\n\n');
   };
 
   // One rebuild at a time; changes during a rebuild make one more afterwards.
