@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BRIEF_NAMES, fill, type BriefName, type Locale } from './locale.ts';
 import type { Format } from './options.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading } from './markdown-to-html.ts';
-import { createMarkdownRenderer, TemplateError, type TemplateSource } from './render-markdown.ts';
+import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
 import { briefView } from './views.ts';
 
@@ -61,21 +61,15 @@ function compileHtml(t: TemplateSource): Handlebars.TemplateDelegate {
   try {
     fn = hb.compile(hb.parse(t.text), { strict: true });
   } catch (err) {
-    throw positioned(t.file, err, 'template-syntax');
+    throw templateError(t.file, err, 'template-syntax');
   }
   return (context: unknown) => {
     try {
       return fn(context);
     } catch (err) {
-      throw positioned(t.file, err, 'template-runtime');
+      throw templateError(t.file, err, 'template-runtime');
     }
   };
-}
-
-function positioned(file: string, err: unknown, rule: string): TemplateError {
-  const e = err as { message?: string; lineNumber?: number; column?: number };
-  const line = e.lineNumber ?? Number(/line (\d+)/.exec(String(e.message))?.[1] ?? 1);
-  return new TemplateError({ file, line, column: (e.column ?? 0) + 1, severity: 'error', message: String(e.message).split('\n')[0]!.replace(/ - \d+:\d+$/, ''), rule });
 }
 
 /** A CSS string literal; `<` is escaped too, so the text can never close the <style> element it sits in. */

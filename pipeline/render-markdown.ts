@@ -159,7 +159,8 @@ function escapeMustaches(program: hbs.AST.Program, file: string, helpers: Set<st
   visit(program);
 }
 
-function templateError(file: string, err: unknown, rule: string): TemplateError {
+/** Any Handlebars error (parse or run time) as a TemplateError positioned in `file`. */
+export function templateError(file: string, err: unknown, rule: string): TemplateError {
   if (err instanceof TemplateError) return err;
   const e = err as { message?: string; lineNumber?: number; column?: number; hash?: { loc?: { first_line: number; first_column: number } } };
   const message = String(e.message ?? err).split('\n')[0]!.replace(/ - \d+:\d+$/, '');
