@@ -5,7 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
 import { briefOutputs, readTemplates, renderBriefs, renderDossier, type OutputFile, type RenderedBrief } from './briefs.ts';
-import { browserIdentity, entryFor, hash, inputsKey, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
+import { browserIdentity, buildInputsKey, entryFor, hash, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
 import { formatDateZh } from './dates.ts';
 import { DiagnosticError, type Diagnostic } from './diagnostics.ts';
 import { buildEpub, epubIdentifier } from './epub.ts';
@@ -68,9 +68,6 @@ export const defaultBuildOptions = (): BuildOptions => ({
   formats: ALL_FORMATS,
   paper: 'a4',
 });
-
-/** What the no-op check hashes besides the files: the options that change what a build makes. */
-export const keyedOptions = (o: BuildOptions) => ({ only: o.only, formats: o.formats, paper: o.paper, shard: o.shard ?? null });
 
 export function datasetCounts(d: Dataset): string {
   const roles = d.people.reduce((n, p) => n + p.roles.length, 0);
@@ -275,7 +272,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const t of toMake) if (t.kind === 'file') built.push({ path: t.path, bytes: entries[t.path]!.size });
     await writeManifest(options.outDir, {
       format: 'dialogue-briefs-manifest/1',
-      inputs: inputsKey(options.dataDir, options.templatesDir, keyedOptions(options), wantPdf),
+      inputs: buildInputsKey(options),
       outputs: Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b))),
     });
     stages.write = lap();

@@ -80,10 +80,26 @@ export function browserIdentity(): string {
 }
 
 /** Every input of a build: data and template files (names and bytes), the pipeline version and the options. */
-export function inputsKey(dataDir: string, templatesDir: string, options: unknown, withBrowser: boolean): string {
+function inputsKey(dataDir: string, templatesDir: string, options: unknown, withBrowser: boolean): string {
   const files = [...filesUnder(dataDir).filter((f) => /\.ya?ml$/.test(f)), ...filesUnder(templatesDir)];
   const parts = files.flatMap((f) => [f, readFileSync(f)]);
   return hash(pipelineVersion(), JSON.stringify(options), withBrowser ? browserIdentity() : '', ...parts);
+}
+
+/** What decides a build's inputs: the folders it reads and the options that change what it makes. */
+export interface BuildInputs {
+  dataDir: string;
+  templatesDir: string;
+  only: readonly string[];
+  formats: readonly string[];
+  paper: string;
+  shard?: { index: number; count: number } | undefined;
+}
+
+/** The inputs key a build records and the no-op check compares: one definition for both. */
+export function buildInputsKey(o: BuildInputs): string {
+  const options = { only: o.only, formats: o.formats, paper: o.paper, shard: o.shard ?? null };
+  return inputsKey(o.dataDir, o.templatesDir, options, o.formats.includes('pdf'));
 }
 
 /** The manifest of an output folder; a missing, corrupt or foreign one reads as none, which means a full build. */

@@ -1,7 +1,7 @@
 // What the command line says: help, positioned problems, build summaries. Light on purpose: it loads the stages only
 // when it needs them, so a build where nothing changed answers from the cache manifest alone.
 import { relative, resolve } from 'node:path';
-import { inputsKey, readManifest, unchangedOnDisk } from './cache.ts';
+import { buildInputsKey, readManifest, unchangedOnDisk } from './cache.ts';
 import { DiagnosticError, formatDiagnostic, hasErrors, PrintError, TemplateError, type Diagnostic } from './diagnostics.ts';
 import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
 
@@ -109,8 +109,7 @@ async function nothingChanged(o: CliBuildOptions): Promise<boolean> {
   if (o.force) return false;
   const manifest = await readManifest(o.outDir);
   if (!manifest) return false;
-  const key = inputsKey(o.dataDir, o.templatesDir, { only: o.only, formats: o.formats, paper: o.paper, shard: o.shard ?? null }, o.formats.includes('pdf'));
-  return manifest.inputs === key && Object.entries(manifest.outputs).every(([path, entry]) => unchangedOnDisk(o.outDir, path, entry));
+  return manifest.inputs === buildInputsKey(o) && Object.entries(manifest.outputs).every(([path, entry]) => unchangedOnDisk(o.outDir, path, entry));
 }
 
 const kib = (bytes: number) => (bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} B`);
