@@ -10,13 +10,12 @@ import { formatDateZh } from './dates.ts';
 import { DiagnosticError, type Diagnostic } from './diagnostics.ts';
 import { buildEpub, epubIdentifier } from './epub.ts';
 import { codePointsOf, describeCodePoint, facesFor, fontFaceCss, missingGlyphs, type FontFace } from './fonts.ts';
-import { loadDataset } from './load.ts';
+import { datasetCounts, loadDataset } from './load.ts';
 import { loadLocale, type Locale } from './locale.ts';
 import { acquireLock } from './lock.ts';
 import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
 import { commitStaged, removeStaleStaging, stageFiles, stagingDir } from './output.ts';
 import { printPdf, type PdfMetadata } from './pdf.ts';
-import type { Dataset } from './schema.ts';
 import { latestDate } from './views.ts';
 
 export { ALL_FORMATS, PAPERS } from './options.ts';
@@ -68,11 +67,6 @@ export const defaultBuildOptions = (): BuildOptions => ({
   formats: ALL_FORMATS,
   paper: 'a4',
 });
-
-export function datasetCounts(d: Dataset): string {
-  const roles = d.people.reduce((n, p) => n + p.roles.length, 0);
-  return `${d.dialogues.length} rounds, ${d.events.length} events, ${d.people.length} people, ${roles} roles, ${d.outcomes.length} outcomes, ${d.sources.length} sources`;
-}
 
 /**
  * Every character a document prints must be in the bundled fonts. A missing one is reported where it stands in the

@@ -2,13 +2,19 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from './diagnostics.ts';
-import type { DataFileName } from './schema.ts';
+import type { DataFileName, Dataset } from './schema.ts';
 import { DATA_FILE_NAMES, validateSources, type ValidationResult } from './validate.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 
 export interface LoadedDataset extends ValidationResult {
   /** The raw text of every data file that was read, by file name (for hashing and for tests). */
   texts: Map<string, string>;
+}
+
+/** What a dataset holds, in one line: the figure the validate and build commands print. */
+export function datasetCounts(d: Dataset): string {
+  const roles = d.people.reduce((n, p) => n + p.roles.length, 0);
+  return `${d.dialogues.length} rounds, ${d.events.length} events, ${d.people.length} people, ${roles} roles, ${d.outcomes.length} outcomes, ${d.sources.length} sources`;
 }
 
 /** Validates a dataset given as file name → text. Pure; file names outside the known set are reported. */

@@ -71,8 +71,7 @@ export function shardOption(value: string | undefined): { index: number; count: 
 
 export async function validateCommand(dataDir: string, format: string): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format for validate takes text or json; found "${format}"`);
-  const { loadDataset } = await import('./load.ts');
-  const { datasetCounts } = await import('./build.ts');
+  const { datasetCounts, loadDataset } = await import('./load.ts');
   const dir = displayDir(dataDir);
   const loaded = await loadDataset(dataDir);
   if (format === 'json') {
