@@ -60,8 +60,10 @@ describe('data/', () => {
   });
 
   it('has a seed source whose file is the seed, and quotes only text that stands in it', () => {
-    const seedPath = join(ROOT, '..', 'shared', 'seed', '000_7218102d372f6919.txt');
-    if (!existsSync(seedPath)) throw new Error(`the seed is expected beside the repository at ${seedPath}`);
+    // The seed travels with the data (data/sources/), so a clone anywhere can check what the data quotes.
+    const sources = parse(readFileSync(join(DATA, 'sources.yaml'), 'utf8')).sources as { id: string; file?: string }[];
+    const seedPath = join(DATA, 'sources', sources.find((s) => s.id === 'seed')!.file!);
+    expect(existsSync(seedPath), `${seedPath} is missing`).toBe(true);
     const seed = readFileSync(seedPath, 'utf8');
     const people = parse(readFileSync(join(DATA, 'people.yaml'), 'utf8')).people as { name: string; name_variants?: string[]; roles: { title: string }[] }[];
     for (const p of people) {
