@@ -28,7 +28,7 @@ function copyRecord(value: unknown, c: number, ids: Set<string>): unknown {
     for (const [k, v] of Object.entries(value as Obj)) {
       if (k === 'source' || k === 'name_en_source') out[k] = v;
       else if (typeof v === 'string' && ids.has(v)) out[k] = `${v}-x${c}`;
-      else if (typeof v === 'string' && ['start', 'end', 'date', 'as_of'].includes(k)) out[k] = shiftDate(v, YEAR_STEP * c);
+      else if (typeof v === 'string' && ['start', 'end', 'date', 'from', 'until'].includes(k)) out[k] = shiftDate(v, YEAR_STEP * c);
       else out[k] = copyRecord(v, c, ids);
     }
     return out;
@@ -38,9 +38,9 @@ function copyRecord(value: unknown, c: number, ids: Set<string>): unknown {
 
 export async function generateDataset(sourceDir: string, scale: number, outDir: string): Promise<void> {
   const read = async (name: string) => parse(await readFile(join(sourceDir, name), 'utf8')) as Obj;
-  const [sources, places, people, mechanism, dialogues, events, outcomes] = (await Promise.all(
-    ['sources', 'places', 'people', 'mechanism', 'dialogues', 'events', 'outcomes'].map((n) => read(`${n}.yaml`)),
-  )) as [Obj, Obj, Obj, Obj, Obj, Obj, Obj];
+  const [publication, sources, places, people, mechanism, dialogues, events, outcomes] = (await Promise.all(
+    ['publication', 'sources', 'places', 'people', 'mechanism', 'dialogues', 'events', 'outcomes'].map((n) => read(`${n}.yaml`)),
+  )) as [Obj, Obj, Obj, Obj, Obj, Obj, Obj, Obj];
   const ids = new Set<string>();
   const collect = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(collect);
@@ -50,7 +50,7 @@ export async function generateDataset(sourceDir: string, scale: number, outDir: 
       Object.values(o).forEach(collect);
     }
   };
-  for (const f of [people, dialogues, events, outcomes]) collect(f);
+  for (const f of [people, dialogues, events, outcomes.outcomes]) collect(f); // not the categories: every copy shares them
 
   const many = (list: unknown[], withNames = false) =>
     Array.from({ length: scale }, (_, c) =>
@@ -67,13 +67,14 @@ export async function generateDataset(sourceDir: string, scale: number, outDir: 
     ).flat();
 
   const files: Record<string, Obj> = {
+    'publication.yaml': publication,
     'sources.yaml': sources,
     'places.yaml': places,
     'mechanism.yaml': mechanism,
     'people.yaml': { people: many(people.people as unknown[], true) },
     'dialogues.yaml': { dialogues: many(dialogues.dialogues as unknown[]) },
     'events.yaml': { events: many(events.events as unknown[]) },
-    'outcomes.yaml': { outcomes: many(outcomes.outcomes as unknown[]) },
+    'outcomes.yaml': { categories: outcomes.categories, outcomes: many(outcomes.outcomes as unknown[]) },
   };
   await mkdir(outDir, { recursive: true });
   for (const [name, value] of Object.entries(files)) {

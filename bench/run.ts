@@ -130,11 +130,11 @@ const s = (ms: number) => (ms / 1000).toFixed(2);
 function table(rows: Row[], npmNoopMs: number): string {
   const base = rows.find((r) => r.scale === 1);
   const lines = [
-    '| data | rounds / outcomes | PDF pages | validate | Markdown | HTML | PDF | EPUB | cold build (`--force`) | no-op | floor: printing / whole script | PDF ÷ floor printing | cold ÷ floor script | × of 1× time | peak RSS |',
-    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    '| data | rounds / outcomes | PDF pages | validate | Markdown + HTML | PDF | EPUB | cold build (`--force`) | no-op | floor: printing / whole script | PDF ÷ floor printing | cold ÷ floor script | × of 1× time | peak RSS |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
     ...rows.map(
       (r) =>
-        `| ${r.scale}× | ${r.rounds} / ${r.outcomes} | ${r.pages} | ${s(r.stages.validate!)} s | ${s(r.stages.markdown!)} s | ${s(r.stages.html!)} s | ${s(r.stages.pdf!)} s | ${s(r.stages.epub!)} s | ${s(r.coldMs)} s | ${s(r.noopMs)} s | ${s(r.floor.inProcessMs)} s / ${s(r.floor.wallMs)} s | ${r.pdfOverFloor.toFixed(2)} | ${r.totalOverFloor.toFixed(2)} | ${base ? (r.coldMs / base.coldMs).toFixed(1) : '–'} | ${r.peakRssMiB} MiB |`,
+        `| ${r.scale}× | ${r.rounds} / ${r.outcomes} | ${r.pages} | ${s(r.stages.validate!)} s | ${s(r.stages.render!)} s | ${s(r.stages.pdf!)} s | ${s(r.stages.epub!)} s | ${s(r.coldMs)} s | ${s(r.noopMs)} s | ${s(r.floor.inProcessMs)} s / ${s(r.floor.wallMs)} s | ${r.pdfOverFloor.toFixed(2)} | ${r.totalOverFloor.toFixed(2)} | ${base ? (r.coldMs / base.coldMs).toFixed(1) : '–'} | ${r.peakRssMiB} MiB |`,
     ),
   ];
   return [

@@ -2,12 +2,12 @@
 import Handlebars from 'handlebars';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BRIEF_NAMES, fill, type BriefName, type Locale } from './locale.ts';
+import { BRIEF_NAMES, type BriefName, type Locale } from './locale.ts';
 import type { Format } from './options.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading } from './markdown-to-html.ts';
 import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
-import { briefView } from './views.ts';
+import { briefView, publicationView, seriesFacts, type PublicationView } from './views.ts';
 
 export interface Templates {
   markdown: TemplateSource[];
@@ -30,6 +30,7 @@ export interface RenderedBrief {
   dossierPart?: { html: string; headings: Heading[] };
   title: string;
   description: string;
+  keywords: string[];
   markdown: string;
   /** The body fragment (for EPUB chapters) and the standalone document. */
   fragment: string;
@@ -37,20 +38,34 @@ export interface RenderedBrief {
   headings: Heading[];
 }
 
-/** Reads every template the briefs use. */
-export async function readTemplates(dir: string): Promise<Templates> {
-  const read = async (file: string): Promise<TemplateSource> => ({ file, text: await readFile(join(dir, file), 'utf8') });
-  const partials = (await readdir(join(dir, 'partials'))).filter((f) => f.endsWith('.md.hbs')).sort();
-  const markdown = await Promise.all([
-    ...BRIEF_NAMES.map((b) => read(`${b}.md.hbs`)),
-    ...partials.map((p) => read(`partials/${p}`)),
-  ]);
+/**
+ * Reads every template the briefs use. Each file is looked up in `dirs` in order, so a dataset folder's own
+ * `templates/` (a stylesheet, a partial, a whole template) takes the place of the default of the same name.
+ */
+export async function readTemplates(dirs: string | readonly string[]): Promise<Templates> {
+  const folders = typeof dirs === 'string' ? [dirs] : dirs;
+  const find = async (file: string): Promise<string> => {
+    for (const dir of folders) {
+      const text = await readFile(join(dir, file), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+        throw err;
+      });
+      if (text !== undefined) return text;
+    }
+    throw new Error(`template ${file} not found in ${folders.join(', ')}`);
+  };
+  const read = async (file: string): Promise<TemplateSource> => ({ file, text: await find(file) });
+  const partialNames = new Set<string>();
+  for (const dir of folders) {
+    for (const f of await readdir(join(dir, 'partials')).catch(() => [] as string[])) if (f.endsWith('.md.hbs')) partialNames.add(f);
+  }
+  const markdown = await Promise.all([...BRIEF_NAMES.map((b) => read(`${b}.md.hbs`)), ...[...partialNames].sort().map((p) => read(`partials/${p}`))]);
   return {
     markdown,
     layout: await read('layout.html.hbs'),
     index: await read('index.html.hbs'),
     dossier: await read('dossier.html.hbs'),
-    stylesheet: await readFile(join(dir, 'style.css'), 'utf8'),
+    stylesheet: await find('style.css'),
   };
 }
 
@@ -92,23 +107,25 @@ export function runningHeadCss(title: string, locale: Locale, pageName = ''): st
   return `@page${name} { @top-center { content: ${cssString(title)}; } @bottom-center { content: ${pageCounterContent(locale.page_of)}; } }`;
 }
 
+export interface RenderInput {
+  data: Dataset;
+  locale: Locale;
+  templates: Templates;
+  /** The briefs to render (default: all). */
+  only?: readonly BriefName[];
+  /** Also render each brief's part of the dossier. */
+  withDossier?: boolean;
+}
+
 /** Renders every brief to Markdown and HTML. Pure: no clock, no machine path, no random id. */
-export function renderBriefs(
-  data: Dataset,
-  locale: Locale,
-  templates: Templates,
-  only: readonly BriefName[] = BRIEF_NAMES,
-  timings: { markdown: number; html: number } = { markdown: 0, html: 0 },
-  withDossier = false,
-): RenderedBrief[] {
-  const md = createMarkdownRenderer(templates.markdown, locale);
+export function renderBriefs({ data, locale, templates, only = BRIEF_NAMES, withDossier = false }: RenderInput): RenderedBrief[] {
+  const md = createMarkdownRenderer(templates.markdown);
   const layout = compileHtml(templates.layout);
+  const facts = seriesFacts(data, locale);
+  const publication = publicationView(data, locale, facts);
   return only.map((name) => {
-    let t = performance.now();
-    const view = briefView(name, data, locale);
+    const view = briefView(name, data, locale, facts);
     const markdown = md.render(`${name}.md.hbs`, { ...view, l: locale });
-    timings.markdown += performance.now() - t;
-    t = performance.now();
     const variants = markdownToHtmlVariants(markdown, locale, withDossier ? [{ toc: false, idPrefix: `${name}-` }, {}] : [{}]);
     const fragment = variants[variants.length - 1]!;
     const dossierPart = withDossier ? variants[0] : undefined;
@@ -117,18 +134,18 @@ export function renderBriefs(
       name,
       title: view.brief.title,
       description: view.brief.description,
-      siteTitle: locale.site_title,
-      author: locale.author,
+      siteTitle: publication.title,
+      author: publication.publisher,
       assets: '../assets/',
       home: '../',
       printStyle: runningHeadCss(view.brief.title, locale),
       body: fragment.html,
     });
-    timings.html += performance.now() - t;
     return {
       name,
       title: view.brief.title,
       description: view.brief.description,
+      keywords: view.brief.keywords,
       markdown,
       fragment: fragment.html,
       html,
@@ -144,7 +161,7 @@ export type { Format } from './options.ts';
  * The combined document: a cover, a table of contents of every brief and its sections, then the briefs, each on
  * its own named page so the running header follows the brief. Ids are prefixed per brief, so they stay unique.
  */
-export function renderDossier(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, asOf: string): string {
+export function renderDossier(briefs: readonly RenderedBrief[], publication: PublicationView, locale: Locale, templates: Templates): string {
   const layout = compileHtml(templates.dossier);
   const parts = briefs.map((b) => {
     const fragment = b.dossierPart ?? markdownToHtml(b.markdown, locale, { toc: false, idPrefix: `${b.name}-` });
@@ -157,19 +174,20 @@ export function renderDossier(briefs: readonly RenderedBrief[], locale: Locale, 
     };
   });
   const printStyle = [
-    runningHeadCss(locale.dossier.title, locale),
+    runningHeadCss(publication.dossierTitle, locale),
     '@page cover { @top-center { content: none; } @bottom-center { content: none; } }',
     '.cover { page: cover; }',
     ...briefs.map((b) => `${runningHeadCss(b.title, locale, b.name)} .dossier-${b.name} { page: ${b.name}; }`),
   ].join('\n');
   return layout({
     lang: locale.lang,
-    title: locale.dossier.title,
-    description: locale.dossier.description,
-    author: locale.author,
-    siteTitle: locale.site_title,
+    title: publication.dossierTitle,
+    description: publication.dossierDescription,
+    author: publication.publisher,
+    siteTitle: publication.title,
+    coverLines: publication.coverLines,
     tocLabel: locale.toc,
-    asOf: fill(locale.data_as_of, { date: asOf }),
+    asOf: publication.asOf,
     assets: '../assets/',
     printStyle,
     briefs: parts,
@@ -180,21 +198,21 @@ export function renderDossier(briefs: readonly RenderedBrief[], locale: Locale, 
  * The index page: every brief (a build of some briefs leaves the others' files in place, so all are listed) in every
  * format that is built, the dossier and the EPUB.
  */
-export function renderIndex(locale: Locale, templates: Templates, formats: readonly Format[]): string {
+export function renderIndex(publication: PublicationView, locale: Locale, templates: Templates, formats: readonly Format[]): string {
   const dir = locale.lang;
   const perBrief = formats.filter((f) => f !== 'epub');
   const whole = [
-    ...(formats.includes('pdf') ? [{ href: `${dir}/dossier.pdf`, label: `${locale.dossier.title}(${locale.formats.pdf})` }] : []),
-    ...(formats.includes('epub') ? [{ href: `${dir}/briefs.epub`, label: `${locale.dossier.title}(${locale.formats.epub})` }] : []),
+    ...(formats.includes('pdf') ? [{ href: `${dir}/dossier.pdf`, label: `${publication.dossierTitle}(${locale.formats.pdf})` }] : []),
+    ...(formats.includes('epub') ? [{ href: `${dir}/briefs.epub`, label: `${publication.dossierTitle}(${locale.formats.epub})` }] : []),
   ];
   return compileHtml(templates.index)({
     lang: locale.lang,
-    title: locale.site_title,
-    description: locale.site_description,
+    title: publication.title,
+    description: publication.description,
     whole,
     briefs: BRIEF_NAMES.map((name) => ({
-      title: locale.briefs[name].title,
-      description: locale.briefs[name].description,
+      title: publication.briefs[name].title,
+      description: publication.briefs[name].description,
       href: `${dir}/${name}.${formats.includes('html') ? 'html' : perBrief[0] ?? 'md'}`,
       formats: perBrief.map((f) => ({ href: `${dir}/${name}.${f}`, label: locale.formats[f] })),
     })),
@@ -202,13 +220,13 @@ export function renderIndex(locale: Locale, templates: Templates, formats: reado
 }
 
 /** Every Markdown and HTML output of a build, with the stylesheet and the index. */
-export function briefOutputs(briefs: readonly RenderedBrief[], locale: Locale, templates: Templates, formats: readonly Format[]): OutputFile[] {
+export function briefOutputs(briefs: readonly RenderedBrief[], publication: PublicationView, locale: Locale, templates: Templates, formats: readonly Format[]): OutputFile[] {
   const files: OutputFile[] = [];
   for (const b of briefs) {
     if (formats.includes('md')) files.push({ path: `${locale.lang}/${b.name}.md`, content: b.markdown });
     if (formats.includes('html')) files.push({ path: `${locale.lang}/${b.name}.html`, content: b.html });
   }
   files.push({ path: 'assets/style.css', content: templates.stylesheet });
-  files.push({ path: 'index.html', content: renderIndex(locale, templates, formats) });
+  files.push({ path: 'index.html', content: renderIndex(publication, locale, templates, formats) });
   return files;
 }

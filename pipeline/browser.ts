@@ -51,6 +51,29 @@ export interface PrintJob {
   prepare?: (page: Page) => Promise<void>;
 }
 
+/**
+ * Loads, in the loaded page, the font faces that each of `fonts` (CSS `font` shorthands such as
+ * `normal 400 16px "Noto Sans TC", sans-serif`) needs to draw `text`, that is every face of those families whose
+ * unicode-range touches it, then waits until no font load is pending. Chromium loads a face only when laid-out text
+ * asks for it, and text that is printed while its face is still loading is left out; this loads them up front.
+ * Returns the loads that failed (an unparsable font, or a face file that did not load).
+ */
+export async function loadFonts(page: Page, fonts: readonly string[], text: string): Promise<string[]> {
+  if (!fonts.length || !text.trim()) return [];
+  return page.evaluate(async (list: string[], chars: string) => {
+    const failed = await Promise.all(
+      list.map((font) =>
+        document.fonts.load(font, chars).then(
+          () => '',
+          (err: unknown) => `${font}: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      ),
+    );
+    await document.fonts.ready;
+    return failed.filter((f) => f !== '');
+  }, [...fonts], text);
+}
+
 export interface Printer {
   print(job: PrintJob): Promise<Uint8Array>;
   /** Prints with a page that stays open for a second pass (the table of contents with page numbers). */

@@ -6,17 +6,17 @@ import { basename, join, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
 import { briefOutputs, readTemplates, renderBriefs, renderDossier, type OutputFile, type RenderedBrief } from './briefs.ts';
 import { browserIdentity, buildInputsKey, entryFor, hash, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
-import { formatDateZh } from './dates.ts';
-import { DiagnosticError, type Diagnostic } from './diagnostics.ts';
+import { DiagnosticError } from './diagnostics.ts';
 import { buildEpub, epubIdentifier } from './epub.ts';
-import { codePointsOf, describeCodePoint, facesFor, fontFaceCss, missingGlyphs, type FontFace } from './fonts.ts';
+import { documentCoverage } from './coverage.ts';
+import { codePointsOf, facesFor, fontFaceCss, type FontFace } from './fonts.ts';
 import { datasetCounts, loadDataset } from './load.ts';
 import { loadLocale, type Locale } from './locale.ts';
 import { acquireLock } from './lock.ts';
 import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
 import { commitStaged, removeStaleStaging, stageFiles, stagingDir } from './output.ts';
 import { printPdf, type PdfMetadata } from './pdf.ts';
-import { latestDate } from './views.ts';
+import { publicationView, type PublicationView } from './views.ts';
 
 export { ALL_FORMATS, PAPERS } from './options.ts';
 
@@ -68,32 +68,17 @@ export const defaultBuildOptions = (): BuildOptions => ({
   paper: 'a4',
 });
 
-/**
- * Every character a document prints must be in the bundled fonts. A missing one is reported where it stands in the
- * data when it comes from there, else against the document.
- */
-function coverageDiagnostics(documents: readonly { name: string; text: string }[], dataTexts: Map<string, string>): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const seen = new Set<number>();
-  for (const doc of documents) {
-    for (const m of missingGlyphs(codePointsOf(doc.text))) {
-      if (seen.has(m.codePoint)) continue;
-      seen.add(m.codePoint);
-      const message = `${describeCodePoint(m.codePoint)} in the ${doc.name} brief is not in the bundled fonts (${m.family} ${m.weight}) (expected characters the Noto Serif TC and Noto Sans TC fonts can draw)`;
-      const place = [...dataTexts].map(([file, text]) => ({ file, at: text.indexOf(m.char) })).find((p) => p.at >= 0);
-      if (place) {
-        const before = dataTexts.get(place.file)!.slice(0, place.at).split('\n');
-        diagnostics.push({ file: place.file, line: before.length, column: before.at(-1)!.length + 1, severity: 'error', message, rule: 'missing-glyph' });
-      } else {
-        diagnostics.push({ file: `${doc.name} brief`, line: 1, column: 1, severity: 'error', message, rule: 'missing-glyph' });
-      }
-    }
-  }
-  return diagnostics;
-}
-
-function pdfMetadata(title: string, subject: string, locale: Locale, date: string): PdfMetadata {
-  return { title, author: locale.author, subject, keywords: locale.keywords, lang: locale.lang, date: new Date(`${date}T00:00:00Z`), creator: 'dialogue-briefs' };
+function pdfMetadata(title: string, subject: string, keywords: readonly string[], publication: PublicationView, headings: readonly { text: string }[]): PdfMetadata {
+  return {
+    title,
+    author: publication.publisher,
+    subject,
+    keywords: [...keywords],
+    lang: publication.lang,
+    date: new Date(`${publication.date}T00:00:00Z`),
+    creator: 'dialogue-briefs',
+    headings: headings.map((h) => h.text),
+  };
 }
 
 /** An output to make: its path, the key of everything it depends on, and how to make it. */
@@ -130,29 +115,25 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const data = loaded.dataset;
     stages.validate = lap();
 
-    const [locale, templates] = await Promise.all([loadLocale(options.templatesDir, 'zh-Hant'), readTemplates(options.templatesDir)]);
+    // A dataset folder's own templates/ comes first, so a publisher can restyle without forking.
+    const [locale, templates] = await Promise.all([loadLocale(options.templatesDir, 'zh-Hant'), readTemplates([join(options.dataDir, 'templates'), options.templatesDir])]);
     const wantPdf = options.formats.includes('pdf');
     const wantEpub = options.formats.includes('epub');
     // The dossier holds all three briefs; a build of some briefs only leaves it alone.
     const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
-    const timings = { markdown: 0, html: 0 };
-    const briefs = renderBriefs(data, locale, templates, options.only, timings, withDossier);
-    const date = latestDate(data);
-    const dossierStarted = performance.now();
-    const dossierHtml = withDossier ? renderDossier(briefs, locale, templates, formatDateZh(date)) : '';
-    timings.html += performance.now() - dossierStarted;
-    lap();
-    stages.markdown = Math.round(timings.markdown);
-    stages.html = Math.round(timings.html);
+    const publication = publicationView(data, locale);
+    const briefs = renderBriefs({ data, locale, templates, only: options.only, withDossier });
+    const dossierHtml = withDossier ? renderDossier(briefs, publication, locale, templates) : '';
+    stages.render = lap();
 
     // Each document with the running header and footer it will carry.
     const documents = [
       ...briefs.map((b) => ({ name: b.name, text: `${b.html}${b.title}${locale.page_of}` })),
-      ...(withDossier ? [{ name: 'dossier', text: `${dossierHtml}${locale.dossier.title}${locale.page_of}` }] : []),
+      ...(withDossier ? [{ name: 'dossier', text: `${dossierHtml}${publication.dossierTitle}${locale.page_of}` }] : []),
     ];
-    const missing = coverageDiagnostics(documents, loaded.texts);
+    const missing = documentCoverage(documents, loaded.texts);
     if (missing.length) throw new DiagnosticError(missing, options.dataDir);
-    const files = briefOutputs(briefs, locale, templates, options.formats);
+    const files = briefOutputs(briefs, publication, locale, templates, options.formats);
     const faces = facesFor(codePointsOf(...documents.map((d) => d.text), ...files.map((f) => (typeof f.content === 'string' ? f.content : ''))));
     const fontCss = fontFaceCss(faces);
     files.push({ path: 'assets/fonts.css', content: fontCss });
@@ -181,8 +162,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         hash(version, path, html, templates.stylesheet, facesFor(codePointsOf(html, locale.page_of)).map((f) => f.file).join(), options.paper, browserIdentity());
       const jobs = [
         // The dossier first: it is the longest print, so starting it first finishes the build soonest.
-        ...(withDossier ? [{ name: 'dossier', html: dossierHtml, metadata: pdfMetadata(locale.dossier.title, locale.dossier.description, locale, date) }] : []),
-        ...briefs.map((b) => ({ name: b.name as string, html: b.html, metadata: pdfMetadata(b.title, b.description, locale, date) })),
+        ...(withDossier
+          ? [{ name: 'dossier', html: dossierHtml, metadata: pdfMetadata(publication.dossierTitle, publication.dossierDescription, publication.keywords, publication, briefs.flatMap((b) => b.dossierPart?.headings ?? b.headings)) }]
+          : []),
+        ...briefs.map((b) => ({ name: b.name as string, html: b.html, metadata: pdfMetadata(b.title, b.description, b.keywords, publication, b.headings) })),
       ];
       for (const job of jobs) {
         const path = `${locale.lang}/${job.name}.pdf`;
@@ -204,9 +187,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const path = `${locale.lang}/briefs.epub`;
       printTargets.push({
         path,
-        key: hash(version, path, ...briefs.map((b) => b.fragment), templates.stylesheet, JSON.stringify(locale), date),
+        key: hash(version, path, ...briefs.map((b) => b.fragment), templates.stylesheet, JSON.stringify(locale), JSON.stringify(publication)),
         kind: 'print',
-        make: async () => ({ content: await buildBriefsEpub(briefs, locale, date, templates.stylesheet) }),
+        make: async () => ({ content: await buildBriefsEpub(briefs, publication, locale, templates.stylesheet) }),
       });
     }
     // A shard makes every K-th printed output, in a fixed order, so N runners share the printing.
@@ -281,21 +264,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** The EPUB of all briefs, with the bundled font subsets its text needs; its identifier and date come from the data. */
-async function buildBriefsEpub(briefs: readonly RenderedBrief[], locale: Locale, date: string, stylesheet: string): Promise<Uint8Array> {
+async function buildBriefsEpub(briefs: readonly RenderedBrief[], publication: PublicationView, locale: Locale, stylesheet: string): Promise<Uint8Array> {
   const chapters = briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment }));
-  const faces: FontFace[] = facesFor(codePointsOf(...chapters.map((c) => c.fragment), locale.dossier.title, locale.toc));
+  const faces: FontFace[] = facesFor(codePointsOf(...chapters.map((c) => c.fragment), publication.dossierTitle, locale.toc));
   return buildEpub({
     lang: locale.lang,
-    title: locale.dossier.title,
-    description: locale.dossier.description,
-    author: locale.author,
+    title: publication.dossierTitle,
+    description: publication.dossierDescription,
+    author: publication.publisher,
     identifier: epubIdentifier([locale.lang, ...briefs.map((b) => b.markdown)]),
-    modified: `${date}T00:00:00Z`,
+    modified: `${publication.date}T00:00:00Z`,
     chapters,
     stylesheet,
     fontCss: fontFaceCss(faces, 'fonts/'),
     fonts: await Promise.all(faces.map(async (f) => ({ path: `fonts/${f.file}`, data: new Uint8Array(await readFile(f.path)) }))),
     tocLabel: locale.toc,
-    taskLabels: { checked: locale.checklist.settled!, unchecked: locale.checklist.follow_up! },
+    taskLabels: { checked: locale.checklist.settled, unchecked: locale.checklist.follow_up },
   });
 }

@@ -81,7 +81,8 @@ export function browserIdentity(): string {
 
 /** Every input of a build: data and template files (names and bytes), the pipeline version and the options. */
 function inputsKey(dataDir: string, templatesDir: string, options: unknown, withBrowser: boolean): string {
-  const files = [...filesUnder(dataDir).filter((f) => /\.ya?ml$/.test(f)), ...filesUnder(templatesDir)];
+  // The dataset's own templates/ overrides the defaults, so it is an input too.
+  const files = [...filesUnder(dataDir).filter((f) => /\.ya?ml$/.test(f)), ...filesUnder(join(dataDir, 'templates')), ...filesUnder(templatesDir)];
   const parts = files.flatMap((f) => [f, readFileSync(f)]);
   return hash(pipelineVersion(), JSON.stringify(options), withBrowser ? browserIdentity() : '', ...parts);
 }

@@ -1,69 +1,123 @@
 // The command line: `build`, `validate`, `schema` and `dev`. The only place that reads arguments and sets exit codes.
+// Strict: an unknown command, option or extra word is an error with a "did you mean", exit 2, and no help dump.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 import { ALL_FORMATS, BRIEF_NAMES, PAPERS, type BriefName, type Format, type Paper } from './options.ts';
-import { buildCommand, HELP, listOption, reportFailure, shardOption, UsageError, validateCommand, type CliBuildOptions } from './report.ts';
+import { buildCommand, EXIT, listOption, reportFailure, shardOption, UsageError, validateCommand, type CliBuildOptions } from './report.ts';
+import { closest } from './closest.ts';
+
+const COMMANDS = ['build', 'validate', 'dev', 'schema'] as const;
+
+interface BuildFlags {
+  data: string;
+  out: string;
+  only?: string;
+  format?: string;
+  paper: string;
+  force: boolean;
+  shard?: string;
+  watch: boolean;
+  port: string;
+  quiet: boolean;
+  report?: string;
+}
+
+function buildOptions(flags: BuildFlags): CliBuildOptions {
+  return {
+    dataDir: flags.data,
+    outDir: flags.out,
+    templatesDir: resolve('templates'),
+    only: listOption<BriefName>(flags.only, BRIEF_NAMES, '--only'),
+    formats: listOption<Format>(flags.format, ALL_FORMATS, '--format'),
+    paper: listOption<Paper>(flags.paper, PAPERS, '--paper')[0]!,
+    force: flags.force,
+    shard: shardOption(flags.shard),
+    quiet: flags.quiet,
+    ...(flags.report ? { report: flags.report } : {}),
+  };
+}
+
+/** The program: each command with only the options it takes. Commander prints its own errors; we set the codes. */
+function program(run: (code: Promise<number>) => void): Command {
+  const p = new Command('npm run')
+    .usage('<command> -- [options]')
+    .description('Brief-publishing pipeline: a dialogue dataset to chronology, roster and checklist briefs.')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  const data = () => new Option('--data <dir>', 'dataset folder').default('data');
+  const buildLike = (c: Command) =>
+    c
+      .addOption(data())
+      .option('--out <dir>', 'output folder', 'output')
+      .option('--only <briefs>', `only these briefs: ${BRIEF_NAMES.join(', ')}`)
+      .option('--format <formats>', `output formats among ${ALL_FORMATS.join(', ')} (default: all)`)
+      .option('--paper <size>', 'paper size of the PDFs: a4 or letter', 'a4')
+      .option('--force', 'rebuild every output, whatever the cache says', false)
+      .option('--shard <K/N>', 'print only the K-th of N parts of the PDFs and EPUB (for CI runners)')
+      .option('--quiet', 'print nothing but problems', false)
+      .option('--report <file>', 'write a JSON summary of the build (stages, files, peak memory)')
+      .exitOverride()
+      .showSuggestionAfterError(true)
+      .allowExcessArguments(false);
+  buildLike(p.command('build').description('validate the data, then make the briefs (only what changed)'))
+    .option('--watch', 'rebuild whenever the data or the templates change', false)
+    .action((flags: BuildFlags) => {
+      const o = buildOptions(flags);
+      run(flags.watch ? import('./dev.ts').then(({ watch }) => watch(o, { serve: false, port: 0 })) : buildCommand(o));
+    });
+  p.command('validate')
+    .description('check the dataset and report every problem at once')
+    .addOption(data())
+    .addOption(new Option('--format <format>', 'how to print messages').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .action((flags: { data: string; format: string }) => run(validateCommand(flags.data, flags.format)));
+  buildLike(p.command('dev').description('build, serve the output on localhost, rebuild and reload on every change'))
+    .option('--port <n>', 'the port to serve on', '5173')
+    .action((flags: BuildFlags) => {
+      const port = Number(flags.port);
+      if (!/^\d+$/.test(flags.port) || port > 65535) throw new UsageError(`--port takes a port number 0–65535; found "${flags.port}"`);
+      const o = buildOptions(flags);
+      run(import('./dev.ts').then(({ watch }) => watch(o, { serve: true, port })));
+    });
+  p.command('schema')
+    .description('regenerate data/schema/*.schema.json from pipeline/schema.ts')
+    .exitOverride()
+    .allowExcessArguments(false)
+    .action(() =>
+      run(
+        import('./json-schema.ts').then(async ({ writeJsonSchemas }) => {
+          const changed = await writeJsonSchemas(resolve('data/schema'));
+          process.stdout.write(changed.length ? `schema: wrote ${changed.join(', ')}\n` : 'schema: up to date\n');
+          return EXIT.ok;
+        }),
+      ),
+    );
+  return p;
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string', default: 'data' },
-      out: { type: 'string', default: 'output' },
-      only: { type: 'string' },
-      format: { type: 'string' },
-      paper: { type: 'string', default: 'a4' },
-      force: { type: 'boolean', default: false },
-      shard: { type: 'string' },
-      watch: { type: 'boolean', default: false },
-      port: { type: 'string', default: '5173' },
-      quiet: { type: 'boolean', default: false },
-      report: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const command = positionals[0] ?? 'build';
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
+  // No command means build; a first word that is no command is a mistake, not an argument to build.
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
+    const hint = closest(first, [...COMMANDS]);
+    throw new UsageError(`unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''} (expected ${COMMANDS.join(', ')})`);
   }
-  const buildOptions = (): CliBuildOptions => ({
-    dataDir: values.data,
-    outDir: values.out,
-    templatesDir: resolve('templates'),
-    only: listOption<BriefName>(values.only, BRIEF_NAMES, '--only'),
-    formats: listOption<Format>(values.format, ALL_FORMATS, '--format'),
-    paper: listOption<Paper>(values.paper, PAPERS, '--paper')[0]!,
-    force: values.force,
-    shard: shardOption(values.shard),
-    quiet: values.quiet,
-    ...(values.report ? { report: values.report } : {}),
-  });
-  switch (command) {
-    case 'schema': {
-      const { writeJsonSchemas } = await import('./json-schema.ts');
-      const changed = await writeJsonSchemas(resolve('data/schema'));
-      process.stdout.write(changed.length ? `schema: wrote ${changed.join(', ')}\n` : 'schema: up to date\n');
-      return 0;
+  const args = first === undefined || (first.startsWith('-') && !['-h', '--help'].includes(first)) ? ['build', ...argv] : argv;
+  let result: Promise<number> = Promise.resolve(EXIT.ok);
+  try {
+    await program((code) => (result = code)).parseAsync(args, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not mistakes; everything else commander already explained in one line.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
-    case 'validate':
-      return validateCommand(values.data, values.format ?? 'text');
-    case 'build':
-      if (values.watch) {
-        const { watch } = await import('./dev.ts');
-        return watch(buildOptions(), { serve: false, port: 0 });
-      }
-      return buildCommand(buildOptions());
-    case 'dev': {
-      const port = Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number; found "${values.port}"`);
-      const { watch } = await import('./dev.ts');
-      return watch(buildOptions(), { serve: true, port });
-    }
-    default:
-      throw new UsageError(`unknown command "${command}" (expected build, validate, dev or schema)`);
+    throw err;
   }
+  return result;
 }
 
 main(process.argv.slice(2)).then(

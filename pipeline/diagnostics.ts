@@ -1,4 +1,5 @@
 // Positioned messages, the one currency of every stage that can find a problem in its input.
+import type { RuleId } from './rules.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -10,8 +11,8 @@ export interface Diagnostic {
   column: number;
   severity: Severity;
   message: string;
-  /** A stable rule id, for example `invalid-date`. */
-  rule: string;
+  /** A stable rule id from the catalog (rules.ts), for example `invalid-date`. */
+  rule: RuleId;
 }
 
 /** `data/people.yaml:12:7: error: … [rule]`, the form compilers and editors understand. */
@@ -47,6 +48,29 @@ export class TemplateError extends Error {
   constructor(readonly diagnostic: Diagnostic) {
     super(`templates/${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: error: ${diagnostic.message} [${diagnostic.rule}]`);
     this.name = 'TemplateError';
+  }
+}
+
+/** A problem with the data folder itself, which no position can point into: the command line says it in one line. */
+export class DataFolderError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly reason: 'missing' | 'not-a-folder' | 'unreadable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DataFolderError';
+  }
+}
+
+/** The output folder cannot be used: it is a file, or cannot be made or written. */
+export class OutputFolderError extends Error {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OutputFolderError';
   }
 }
 

@@ -1,35 +1,46 @@
-// The labels of one locale (templates/locales/<lang>.yaml). Every word a brief prints comes from here.
+// The words of one language (templates/locales/<lang>.yaml): labels and phrasing patterns only. Facts come from the
+// dataset; the view models fill the patterns' {placeholders} with them.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { OutcomeCategory, OutcomeStatus, Side } from './schema.ts';
+import type { EventKind, OutcomeStatus, RelationKind, Side } from './schema.ts';
 
 import type { BriefName } from './options.ts';
 
 export { BRIEF_NAMES, type BriefName } from './options.ts';
 
 export interface BriefLabels {
+  /** Patterns over {series}: the brief's title, its one-line description. */
   title: string;
   description: string;
   intro: string;
+  keyword: string;
+  /** What a brief with nothing to list says instead. */
+  empty?: string;
+  converted_times?: string;
 }
 
 export interface Locale {
   lang: string;
   list_separator: string;
+  item_separator: string;
   not_recorded: string;
   approximately: string;
-  site_title: string;
+  quotation: string;
+  parenthetical: string;
+  label_separator: string;
+  count: string;
+  dates: Record<'year' | 'month' | 'day' | 'range' | 'end_day' | 'end_month_day' | 'end_month' | 'month_day' | 'year_span' | 'time_with_date', string>;
+  durations: Record<'hours_minutes' | 'hours' | 'minutes', string>;
   site_description: string;
-  author: string;
-  keywords: string[];
   page_of: string;
   data_as_of: string;
-  dossier: { title: string; description: string; contents: string };
+  dossier: { title: string; description: string; contents: string; span: string; counts: string };
   formats: Record<'md' | 'html' | 'pdf' | 'epub', string>;
   toc: string;
   sources: string;
   footnote_back: string;
+  footnote_separator: string;
   sides: Record<Side, string>;
   side_countries: Record<Side, string>;
   section_of: string;
@@ -37,16 +48,30 @@ export interface Locale {
   invited_by: string;
   remarks: string;
   facts: string;
+  /** The zone every local time is also given in, and what readers call it. */
+  reference_zone: { id: string; name: string };
   briefs: Record<BriefName, BriefLabels>;
   chronology: {
-    kinds: Record<'background' | 'launch' | 'round' | 'announcement' | 'press-conference', string>;
-    [label: string]: string | Record<string, string>;
-  };
-  roster: Record<string, string>;
-  checklist: Record<string, string> & {
-    statuses: Record<OutcomeStatus, string>;
-    categories: Record<OutcomeCategory, string>;
-  };
+    kinds: Record<EventKind | 'agreed' | 'launch' | 'mechanism' | 'round', string>;
+    launch_summary: Record<'basis_purpose' | 'basis' | 'purpose', string>;
+    relations: Record<RelationKind, string>;
+  } & Record<
+    | 'year_heading' | 'entry_heading' | 'agreed' | 'launched' | 'first_round' | 'relation_dated' | 'place' | 'ordinal'
+    | 'ordinal_quoted' | 'sessions' | 'session' | 'date' | 'local_start' | 'local_end' | 'reference_start'
+    | 'reference_end' | 'duration' | 'zone_note' | 'concerns' | 'participants',
+    string
+  >;
+  roster: Record<
+    | 'by_side' | 'by_round' | 'name' | 'english_name' | 'variants' | 'variants_quoted' | 'roles' | 'role_seen'
+    | 'role_period' | 'role_since' | 'role_until' | 'rounds' | 'co_chairs' | 'delegation' | 'none' | 'occasion'
+    | 'round_heading',
+    string
+  >;
+  checklist: Record<
+    | 'summary' | 'status' | 'category' | 'count' | 'total' | 'parties' | 'context' | 'item_meta' | 'context_of'
+    | 'group_heading' | 'follow_up_status' | 'follow_up' | 'settled',
+    string
+  > & { statuses: Record<OutcomeStatus, string> };
 }
 
 /** `{name}` placeholders filled from `values`; an unknown placeholder is a bug in the locale, so it throws. */

@@ -1,6 +1,7 @@
 // One build at a time per output folder: a lock file holding the builder's pid, taken over only when that process
 // is gone (a killed build), and released on every way out, including Ctrl-C.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { OutputFolderError } from './diagnostics.ts';
 import { join } from 'node:path';
 
 export const LOCK_FILE = '.build.lock';
@@ -22,9 +23,23 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** Makes the output folder, or says in one sentence why it cannot be used. */
+export function assertOutputFolder(outDir: string): void {
+  try {
+    mkdirSync(outDir, { recursive: true });
+    if (!statSync(outDir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new OutputFolderError(outDir, `the output folder ${outDir} is a file, or lies under one (expected a folder, or a path where one can be made: choose another --out)`);
+    if (code === 'EACCES' || code === 'EPERM') throw new OutputFolderError(outDir, `no permission to make or write the output folder ${outDir} (expected a folder you can write: fix its permissions or choose another --out)`);
+    if (code === 'EROFS') throw new OutputFolderError(outDir, `the output folder ${outDir} is on a read-only file system (choose another --out)`);
+    throw err;
+  }
+}
+
 /** Takes the lock of `outDir` or throws a LockError naming the build that holds it. Returns the release. */
 export function acquireLock(outDir: string): () => void {
-  mkdirSync(outDir, { recursive: true });
+  assertOutputFolder(outDir);
   const path = join(outDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

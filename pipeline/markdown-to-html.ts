@@ -1,12 +1,17 @@
-// Markdown to an HTML fragment with unified: GFM (tables, task lists, footnotes), CJK-friendly emphasis, heading
+// Markdown to an HTML fragment with unified: GFM tables, task lists and footnotes, CJK-friendly emphasis, heading
 // ids and a table of contents. Raw HTML in the Markdown is dropped, never passed through.
 import type { Element, ElementContent, Root } from 'hast';
-import type { Heading as MdastHeading, Link, Parent, Root as MdastRoot } from 'mdast';
+import type { Heading as MdastHeading, Root as MdastRoot } from 'mdast';
+import { gfmFootnoteFromMarkdown, gfmFootnoteToMarkdown } from 'mdast-util-gfm-footnote';
+import { gfmTableFromMarkdown, gfmTableToMarkdown } from 'mdast-util-gfm-table';
+import { gfmTaskListItemFromMarkdown, gfmTaskListItemToMarkdown } from 'mdast-util-gfm-task-list-item';
+import { gfmFootnote } from 'micromark-extension-gfm-footnote';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import { toString } from 'hast-util-to-string';
 import rehypeSlug from 'rehype-slug';
 import { toHtml } from 'hast-util-to-html';
 import remarkCjkFriendly from 'remark-cjk-friendly';
-import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
@@ -50,21 +55,23 @@ function remarkHeadingIds() {
 }
 
 /**
- * GFM links bare URLs and e-mail addresses found in text, after escapes are resolved, so escaping cannot stop it.
- * A link in the briefs is written as `[text](url)` or `<url>` by a template; any other link came from data text
- * and goes back to being the text it was.
+ * The parts of GFM the templates use — tables, task lists, footnotes — and nothing else. GFM's autolink literals
+ * (bare `www.`, `https://` and e-mail addresses become links) are left out on purpose: they are recognised after
+ * escapes are resolved, so no escaping of data text could keep a URL in a fact from swallowing the citation after
+ * it; without the construct, data text stays text by construction. Strikethrough is not needed either.
  */
-function remarkNoLiteralAutolinks() {
-  return (tree: MdastRoot, file: { value: unknown }) => {
-    const source = String(file.value);
-    visit(tree, 'link', (node: Link, index: number | undefined, parent: Parent | undefined) => {
-      const start = node.position?.start.offset;
-      if (parent === undefined || index === undefined || start === undefined) return;
-      if (source[start] === '[' || source[start] === '<') return;
-      parent.children.splice(index, 1, ...node.children);
-      return index;
-    });
-  };
+function remarkGfmParts(this: unknown) {
+  const data = (this as { data(): Record<string, unknown[]> }).data();
+  const add = (field: string, value: unknown) => (data[field] ??= []).push(value);
+  add('micromarkExtensions', gfmTable());
+  add('micromarkExtensions', gfmTaskListItem());
+  add('micromarkExtensions', gfmFootnote());
+  add('fromMarkdownExtensions', gfmTableFromMarkdown());
+  add('fromMarkdownExtensions', gfmTaskListItemFromMarkdown());
+  add('fromMarkdownExtensions', gfmFootnoteFromMarkdown());
+  add('toMarkdownExtensions', gfmTableToMarkdown());
+  add('toMarkdownExtensions', gfmTaskListItemToMarkdown());
+  add('toMarkdownExtensions', gfmFootnoteToMarkdown());
 }
 
 /** Collects h2–h3 into a nested <nav> inserted after the paragraph that follows the h1. */
@@ -150,9 +157,8 @@ export interface HtmlOptions {
 function toHast(markdown: string, locale: Locale): Root {
   const processor = unified()
     .use(remarkParse)
-    .use(remarkGfm)
+    .use(remarkGfmParts)
     .use(remarkCjkFriendly)
-    .use(remarkNoLiteralAutolinks)
     .use(remarkHeadingIds)
     .use(remarkRehype, {
       footnoteLabel: locale.sources,
@@ -164,8 +170,7 @@ function toHast(markdown: string, locale: Locale): Root {
     })
     .use(rehypeAlignToClass)
     .use(rehypeSlug);
-  // The source goes along with the tree: remarkNoLiteralAutolinks reads it.
-  return processor.runSync(processor.parse(markdown), markdown) as Root;
+  return processor.runSync(processor.parse(markdown)) as Root;
 }
 
 function fragmentOf(tree: Root, locale: Locale, options: HtmlOptions): HtmlFragment {

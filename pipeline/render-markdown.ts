@@ -2,10 +2,8 @@
 // text: no `**`, `[x](javascript:…)`, `<script>`, `|` or leading `#` in a field can become markup.
 import Handlebars from 'handlebars';
 import type { HelperOptions } from 'handlebars';
-import { formatDateRangeZh, formatDurationZh, partialDate } from './dates.ts';
 import { TemplateError } from './diagnostics.ts';
-import { fill, type Locale } from './locale.ts';
-import type { Footnote, TimePoint } from './views.ts';
+import type { Footnote } from './views.ts';
 
 /** A template file: its name relative to the templates folder, and its text. */
 export interface TemplateSource {
@@ -17,7 +15,7 @@ export { TemplateError };
 
 // CommonMark reads any backslash-escaped ASCII punctuation as a literal. These characters open or close markup
 // anywhere in a line: code, emphasis, strikethrough, links and footnotes, HTML, entities, table cells, headings'
-// closing #s. (Bare URLs are not markup here: the HTML stage turns GFM's literal autolinks back into text.)
+// closing #s. (Bare URLs are not markup here: the HTML stage does not parse GFM's autolink literals at all.)
 const INLINE_SPECIALS = /[\\`*_~[\]<>&|#]/g;
 
 /** Text as Markdown that reads as that text: one line, every character that could become markup escaped. */
@@ -54,9 +52,11 @@ function requireDefinedArguments(name: string, fn: (...args: unknown[]) => unkno
   };
 }
 
-/** The helpers every Markdown template may use: formatting of dates, times, zones and lists, and citations. */
-function markdownHelpers(locale: Locale): Record<string, (...args: unknown[]) => unknown> {
-  const notRecorded = locale.not_recorded;
+/**
+ * The helpers every Markdown template may use: escaping, citations, heading ids, task boxes and notes. They format
+ * nothing: the view models hand over every value worded and ready to print.
+ */
+function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
   const args = (a: unknown[]) => a.slice(0, -1); // Handlebars passes its options last
   const options = (a: unknown[]) => a[a.length - 1] as HelperOptions;
   return {
@@ -66,35 +66,6 @@ function markdownHelpers(locale: Locale): Record<string, (...args: unknown[]) =>
       if (value === undefined) throw positionedError(`"${String(options(a).hash.expression)}" not defined`, options(a));
       if (value === null) return '';
       return escapeMarkdown(String(value));
-    },
-    date(...a) {
-      const [start, end] = args(a) as [string, string | null | undefined];
-      return formatDateRangeZh(start, end ?? undefined);
-    },
-    time(...a) {
-      const [point] = args(a) as [TimePoint | null];
-      if (!point) return notRecorded;
-      const withDate = options(a).hash.withDate === true;
-      const d = partialDate(point.date);
-      const when = withDate ? `${d.month}月${d.day}日 ${point.time}` : point.time;
-      return `${point.approximate ? locale.approximately : ''}${when}`;
-    },
-    duration(...a) {
-      const [minutes, approximate] = args(a) as [number | null, boolean];
-      if (minutes === null || minutes === undefined) return notRecorded;
-      return `${approximate ? locale.approximately : ''}${formatDurationZh(minutes)}`;
-    },
-    list(...a) {
-      const [items] = args(a) as [readonly string[]];
-      return items.length ? items.join(locale.list_separator) : notRecorded;
-    },
-    orNotRecorded(...a) {
-      const [value] = args(a);
-      return value === null || value === undefined || value === '' ? notRecorded : value;
-    },
-    label(...a) {
-      const [pattern] = args(a) as [string];
-      return fill(pattern, options(a).hash as Record<string, string>);
     },
     cite(...a) {
       const [labels] = args(a) as [readonly string[]];
@@ -160,7 +131,7 @@ function escapeMustaches(program: hbs.AST.Program, file: string, helpers: Set<st
 }
 
 /** Any Handlebars error (parse or run time) as a TemplateError positioned in `file`. */
-export function templateError(file: string, err: unknown, rule: string): TemplateError {
+export function templateError(file: string, err: unknown, rule: 'template-syntax' | 'template-runtime'): TemplateError {
   if (err instanceof TemplateError) return err;
   const e = err as { message?: string; lineNumber?: number; column?: number; hash?: { loc?: { first_line: number; first_column: number } } };
   const message = String(e.message ?? err).split('\n')[0]!.replace(/ - \d+:\d+$/, '');
@@ -177,9 +148,9 @@ export interface MarkdownRenderer {
  * Compiles the brief templates and partials once. `templates` maps a template file (`chronology.md.hbs`,
  * `partials/cite.md.hbs`) to its text; partials are named by their file name without folder and extension.
  */
-export function createMarkdownRenderer(templates: readonly TemplateSource[], locale: Locale): MarkdownRenderer {
+export function createMarkdownRenderer(templates: readonly TemplateSource[]): MarkdownRenderer {
   const hb = Handlebars.create();
-  const helpers = markdownHelpers(locale);
+  const helpers = markdownHelpers();
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, name === 'md' ? fn : requireDefinedArguments(name, fn));
   for (const name of ['each', 'if', 'unless', 'with']) {
     hb.registerHelper(name, requireDefinedArguments(name, hb.helpers[name] as (...args: unknown[]) => unknown));
@@ -227,9 +198,30 @@ export function createMarkdownRenderer(templates: readonly TemplateSource[], loc
         const file = (err as { templateFile?: string }).templateFile ?? template;
         throw templateError(file, err, 'template-runtime');
       }
-      return tidyMarkdown(text);
+      return tidyMarkdown(orderFootnotes(text));
     },
   };
+}
+
+const FOOTNOTE_DEFINITION = /^\[\^([^\]\s]+)\]: /;
+
+/**
+ * Note definitions in the order a reader meets their marks, after the body: the view models collect citations in
+ * data order, which is not always reading order. A definition no mark refers to is dropped.
+ */
+export function orderFootnotes(markdown: string): string {
+  const definitions = new Map<string, string>();
+  const body: string[] = [];
+  for (const line of markdown.split('\n')) {
+    const label = FOOTNOTE_DEFINITION.exec(line)?.[1];
+    if (label === undefined) body.push(line);
+    else definitions.set(label, line);
+  }
+  if (definitions.size === 0) return markdown;
+  const text = body.join('\n');
+  const order: string[] = [];
+  for (const m of text.matchAll(/\[\^([^\]\s]+)\](?!:)/g)) if (definitions.has(m[1]!) && !order.includes(m[1]!)) order.push(m[1]!);
+  return `${text.trimEnd()}\n\n${order.map((label) => definitions.get(label)).join('\n')}\n`;
 }
 
 /** One blank line between blocks, no trailing spaces, one final newline: stable, diff-friendly Markdown. */

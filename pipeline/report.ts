@@ -2,34 +2,33 @@
 // when it needs them, so a build where nothing changed answers from the cache manifest alone.
 import { relative, resolve } from 'node:path';
 import { buildInputsKey, readManifest, unchangedOnDisk } from './cache.ts';
-import { DiagnosticError, formatDiagnostic, hasErrors, PrintError, TemplateError, type Diagnostic } from './diagnostics.ts';
-import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
+import { DataFolderError, DiagnosticError, OutputFolderError, formatDiagnostic, hasErrors, PrintError, TemplateError, type Diagnostic } from './diagnostics.ts';
+import { LockError } from './lock.ts';
+import type { BriefName, Format, Paper } from './options.ts';
 
-export const HELP = `Usage: npm run <command> -- [options]
+/**
+ * Exit codes, documented in the README: sysexits.h where one fits, so scripts can tell a data error from a usage
+ * error from a full disk.
+ */
+export const EXIT = {
+  ok: 0,
+  /** The data or a template has a problem: positioned messages say where. */
+  invalid: 1,
+  /** The command line was wrong: unknown command, option or value. */
+  usage: 2,
+  /** The data folder is missing, not a folder, or unreadable (EX_NOINPUT). */
+  noInput: 66,
+  /** The output folder is a file, or cannot be made or written (EX_CANTCREAT). */
+  cantCreate: 73,
+  /** A bug: the message and stack go to the issue tracker (EX_SOFTWARE). */
+  internal: 70,
+  /** Another build holds the output folder's lock (EX_TEMPFAIL). */
+  locked: 75,
+} as const;
 
-Commands
-  build               validate data/, then make the briefs in output/ (only what changed)
-  validate            check the dataset and report every problem at once
-  dev                 build, serve output/ on localhost, rebuild and reload the page on every change
-  schema              regenerate data/schema/*.schema.json from pipeline/schema.ts
-
-Options
-  --data DIR          dataset folder (default: data)
-  --out DIR           output folder (default: output)
-  --only BRIEF[,…]    only these briefs: ${BRIEF_NAMES.join(', ')}
-  --format F[,…]      build: output formats among ${ALL_FORMATS.join(', ')} (default: all)
-                      validate: how to print messages, text or json (default: text)
-  --paper a4|letter   paper size of the PDFs (default: a4)
-  --force             rebuild every output, whatever the cache says
-  --shard K/N         print only the K-th of N parts of the PDFs and EPUB (for CI matrix runners)
-  --watch             rebuild whenever data/ or templates/ change
-  --port N            dev: the port to serve on (default: 5173)
-  --quiet             print nothing but problems
-  --report FILE       write a JSON summary of the build (stages, files, peak memory)
-  -h, --help          show this help
-`;
-
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 /** The folder as the user should see it in messages: relative to where they stand when it is inside it. */
 export function displayDir(dir: string): string {
@@ -146,17 +145,28 @@ export function reportFailure(err: unknown): number {
   if (err instanceof DiagnosticError) {
     printDiagnostics(err.diagnostics, displayDir(err.dir));
     process.stderr.write(`${displayDir(err.dir)}: invalid: ${summary(err.diagnostics)}\n`);
-    return 1;
+    return EXIT.invalid;
   }
-  if (err instanceof TemplateError || err instanceof PrintError || (err instanceof Error && err.name === 'LockError')) {
+  if (err instanceof DataFolderError) {
+    process.stderr.write(`error: ${err.message} [${err.reason === 'missing' ? 'missing-folder' : err.reason === 'not-a-folder' ? 'not-a-folder' : 'unreadable-folder'}]\n`);
+    return EXIT.noInput;
+  }
+  if (err instanceof OutputFolderError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return EXIT.cantCreate;
+  }
+  if (err instanceof TemplateError || err instanceof PrintError) {
     process.stderr.write(`${err.message}\n`);
-    return err.name === 'LockError' ? 75 : 1;
+    return EXIT.invalid;
   }
-  if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-    process.stderr.write(`error: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
+  if (err instanceof LockError) {
+    process.stderr.write(`${err.message}\n`);
+    return EXIT.locked;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return EXIT.usage;
   }
   process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  return 70;
+  return EXIT.internal;
 }
-

@@ -61,6 +61,24 @@ export const Participation = Type.Object(
   { additionalProperties: false },
 );
 
+// ---------- publication.yaml ----------
+export const Publication = Type.Object(
+  {
+    title: Text('The publication’s name: the index page, the cover and the e-book carry it.'),
+    short_title: Text('The series’ short name, as brief titles use it (for example 中美戰略對話 → 中美戰略對話年表).'),
+    publisher: Text('Who publishes the briefs: the author of the PDFs and the e-book.'),
+    language: Type.String({ pattern: '^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$', description: 'BCP 47 tag of the language the data’s text is written in.' }),
+    cover_lines: Type.Optional(Type.Array(Text('A line printed under the title on the cover.'))),
+    keywords: Type.Optional(Type.Array(Text('A keyword for document metadata.'), { uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+
+export const PublicationFile = Type.Object(
+  { publication: Publication },
+  { additionalProperties: false, title: 'publication.yaml' },
+);
+
 // ---------- sources.yaml ----------
 export const SourceSection = Type.Object(
   { id: Id, title: Text('The section heading as it stands in the source.') },
@@ -110,7 +128,13 @@ export const Role = Type.Object(
   {
     id: Id,
     title: Text('The title as the source gives it.'),
-    as_of: Type.String({ ...PartialDate, description: 'A date (YYYY, YYYY-MM or YYYY-MM-DD) at which the source shows the role held.' }),
+    from: Type.String({
+      ...PartialDate,
+      description: 'The first date (YYYY, YYYY-MM or YYYY-MM-DD) the sources show the role held. Where a source shows it on one occasion only, from and until are that date.',
+    }),
+    until: Type.Optional(
+      Type.String({ ...PartialDate, description: 'The last date the sources show the role held; absent when the role is open-ended.' }),
+    ),
     source: Citation,
   },
   { additionalProperties: false },
@@ -124,26 +148,47 @@ export const Person = Type.Object(
     name_en: Type.Optional(Text('The English name, where it is public knowledge; cite name_en_source.')),
     name_en_source: Type.Optional(Citation),
     side: Side,
-    roles: Type.Array(Role, { minItems: 1 }),
+    roles: Type.Array(Role, { minItems: 1, description: 'Every role the sources show the person holding, each over its period.' }),
     source: Citation,
   },
   { additionalProperties: false },
 );
 
 export const PeopleFile = Type.Object(
-  { people: Type.Array(Person, { minItems: 1 }) },
+  { people: Type.Array(Person) },
   { additionalProperties: false, title: 'people.yaml' },
 );
 
 // ---------- mechanism.yaml ----------
+/** A dated step in the mechanism's life, with the source that dates it. */
+export const DatedStep = (description: string) =>
+  Type.Object({ date: PartialDate, source: Citation }, { additionalProperties: false, description });
+
+export const RelationKind = StringEnum(
+  ['merged-from', 'predecessor', 'successor', 'merged-into'],
+  'merged-from: a dialogue merged into this one; predecessor: one it replaced; successor: one that replaced it; merged-into: one it was merged into.',
+);
+
+export const MechanismRelation = Type.Object(
+  {
+    kind: RelationKind,
+    name: Text('The name of the other mechanism.'),
+    date: Type.Optional(PartialDate),
+    source: Citation,
+  },
+  { additionalProperties: false },
+);
+
 export const Mechanism = Type.Object(
   {
     id: Id,
     name: Text('The name of the mechanism.'),
     name_variants: Type.Optional(Type.Array(Text('Another name the source uses.'))),
-    launched: PartialDate,
-    basis: Text('On what basis it was launched.'),
-    purpose: Text('What the mechanism is for.'),
+    agreed: Type.Optional(DatedStep('When the sides agreed to set the mechanism up.')),
+    launched: Type.Optional(DatedStep('When the mechanism was formally launched (its first round is read from dialogues.yaml).')),
+    basis: Type.Optional(Text('On what basis it was set up.')),
+    purpose: Type.Optional(Text('What the mechanism is for.')),
+    relations: Type.Optional(Type.Array(MechanismRelation, { description: 'Other mechanisms it grew from or into.' })),
     source: Citation,
     source_remarks: SourceRemarks,
   },
@@ -192,17 +237,19 @@ export const Dialogue = Type.Object(
     places: Type.Array(Type.String({ ...Id, description: 'The id of a place in places.yaml.' }), { minItems: 1 }),
     time_zone: Type.Optional(TimeZone),
     invited_by: Type.Optional(Side),
-    co_chairs: Type.Optional(Type.Array(Participation, { minItems: 1 })),
-    delegations: Type.Object(
-      {
-        china: Type.Array(Participation),
-        us: Type.Array(Participation),
-      },
-      { additionalProperties: false },
+    co_chairs: Type.Optional(Type.Array(Participation, { description: 'Absent where the sources name none.' })),
+    delegations: Type.Optional(
+      Type.Object(
+        {
+          china: Type.Optional(Type.Array(Participation)),
+          us: Type.Optional(Type.Array(Participation)),
+        },
+        { additionalProperties: false, description: 'Members of each side’s delegation the sources name.' },
+      ),
     ),
-    summary: Text('What the source says of the round.'),
+    summary: Type.Optional(Text('What the source says of the round, beyond its date, place and co-chairs.')),
     facts: Type.Optional(Type.Array(Fact)),
-    sessions: Type.Optional(Type.Array(Session, { minItems: 1 })),
+    sessions: Type.Optional(Type.Array(Session)),
     source: Citation,
     source_remarks: SourceRemarks,
   },
@@ -216,8 +263,8 @@ export const DialoguesFile = Type.Object(
 
 // ---------- events.yaml ----------
 export const EventKind = StringEnum(
-  ['background', 'announcement', 'press-conference'],
-  'background: an event that led to the mechanism; announcement and press-conference: about a round.',
+  ['background', 'announcement', 'press-conference', 'meeting', 'statement'],
+  'background: an event that led to the mechanism; announcement, press-conference, meeting, statement: about a round or the series.',
 );
 
 export const Event = Type.Object(
@@ -229,7 +276,7 @@ export const Event = Type.Object(
     place: Type.Optional(Type.String({ ...Id, description: 'The id of a place in places.yaml.' })),
     dialogue: Type.Optional(Type.String({ ...Id, description: 'The id of the round this event concerns.' })),
     participants: Type.Array(Participation),
-    summary: Text('What the source says of the event.'),
+    summary: Type.Optional(Text('What the source says of the event.')),
     source: Citation,
     source_remarks: SourceRemarks,
   },
@@ -237,7 +284,7 @@ export const Event = Type.Object(
 );
 
 export const EventsFile = Type.Object(
-  { events: Type.Array(Event, { minItems: 1 }) },
+  { events: Type.Array(Event) },
   { additionalProperties: false, title: 'events.yaml' },
 );
 
@@ -256,25 +303,17 @@ export const OutcomeStatus = StringEnum(
   'Where the item stands, as the source words it.',
 );
 
-/** The subjects of outcome items, in the order the checklist prints them. */
-export const OUTCOME_CATEGORIES = [
-  'dialogue-mechanism',
-  'bilateral-relations',
-  'core-interests',
-  'taiwan',
-  'climate',
-  'consular-and-media',
-  'sectoral-cooperation',
-  'international-and-regional',
-] as const;
-
-export const OutcomeCategory = StringEnum(OUTCOME_CATEGORIES, 'The subject of the item.');
+/** A subject of outcome items; the checklist prints categories in the order the file lists them. */
+export const OutcomeCategory = Type.Object(
+  { id: Id, name: Text('The subject’s name, as the briefs print it.') },
+  { additionalProperties: false },
+);
 
 export const Outcome = Type.Object(
   {
     id: Id,
     context: Type.String({ ...Id, description: 'The id of the round or event that produced the item.' }),
-    category: OutcomeCategory,
+    category: Type.String({ ...Id, description: 'The id of one of the categories listed in this file.' }),
     status: OutcomeStatus,
     text: Text('The item, worded as the source words it.'),
     parties: Type.Array(Side, { minItems: 1, uniqueItems: true }),
@@ -284,12 +323,16 @@ export const Outcome = Type.Object(
 );
 
 export const OutcomesFile = Type.Object(
-  { outcomes: Type.Array(Outcome, { minItems: 1 }) },
+  {
+    categories: Type.Array(OutcomeCategory, { description: 'The subjects outcome items are grouped by, in printing order.' }),
+    outcomes: Type.Array(Outcome),
+  },
   { additionalProperties: false, title: 'outcomes.yaml' },
 );
 
 /** Each data file and the schema it must match; the order is the order of validation and of messages. */
 export const dataFiles = {
+  'publication.yaml': PublicationFile,
   'sources.yaml': SourcesFile,
   'places.yaml': PlacesFile,
   'people.yaml': PeopleFile,
@@ -310,6 +353,9 @@ export type Role = Static<typeof Role>;
 export type Person = Static<typeof Person>;
 export type Side = Static<typeof Side>;
 export type Mechanism = Static<typeof Mechanism>;
+export type MechanismRelation = Static<typeof MechanismRelation>;
+export type RelationKind = Static<typeof RelationKind>;
+export type Publication = Static<typeof Publication>;
 export type SessionTime = Static<typeof SessionTime>;
 export type Session = Static<typeof Session>;
 export type Dialogue = Static<typeof Dialogue>;
@@ -321,12 +367,14 @@ export type Outcome = Static<typeof Outcome>;
 
 /** The whole validated dataset, as the later stages receive it. */
 export interface Dataset {
+  publication: Publication;
   sources: SourceRecord[];
   places: Place[];
   people: Person[];
   mechanism: Mechanism;
   dialogues: Dialogue[];
   events: DialogueEvent[];
+  categories: OutcomeCategory[];
   outcomes: Outcome[];
 }
 

@@ -12,6 +12,8 @@ import {
   rangeSpan,
   spansOverlap,
 } from './dates.ts';
+import { closest } from './closest.ts';
+import type { RuleId } from './rules.ts';
 import { dataFiles, type DataFileName, type Dataset } from './schema.ts';
 import { locate, pointerToPath, type Path, type YamlSource } from './yaml-source.ts';
 
@@ -35,29 +37,6 @@ function validators(): Map<DataFileName, ValidateFunction> {
   return compiled;
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
-  const distance = (a: string, b: string) => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length]!;
-  };
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
 function valueAt(root: unknown, path: Path): unknown {
   let v = root;
   for (const s of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[s] : undefined;
@@ -70,7 +49,7 @@ function schemaDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic | unde
   const found = valueAt(source.value, path);
   const field = path.length ? `"${path[path.length - 1]}"` : 'the file';
   const where = (p: Path, key = false) => locate(source, p, key);
-  const make = (p: Path, message: string, rule: string, key = false): Diagnostic => ({
+  const make = (p: Path, message: string, rule: RuleId, key = false): Diagnostic => ({
     file: source.file,
     ...where(p, key),
     severity: 'error',
@@ -144,7 +123,8 @@ function schemaDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic | unde
       return make([...path, Math.max(i, j)], `repeated item in ${field} (expected each item once)`, 'repeated-item');
     }
     default:
-      return make(path, `${field} ${e.message ?? 'is invalid'}`, `schema-${e.keyword}`);
+      // Misuse, not a data problem: a keyword added to the schema needs its own message here.
+      throw new Error(`schema keyword "${e.keyword}" has no message in schemaDiagnostic (at ${source.file} ${e.instancePath})`);
   }
 }
 
@@ -171,7 +151,7 @@ const validDate = (v: unknown): string | undefined => {
 };
 
 interface Reporter {
-  report(file: DataFileName, path: Path, severity: Severity, message: string, rule: string, key?: boolean): void;
+  report(file: DataFileName, path: Path, severity: Severity, message: string, rule: RuleId, key?: boolean): void;
   positionOf(file: DataFileName, path: Path): string;
 }
 
@@ -193,6 +173,7 @@ const FILE_OF_KIND: Record<string, DataFileName> = {
   dialogue: 'dialogues.yaml',
   session: 'dialogues.yaml',
   event: 'events.yaml',
+  category: 'outcomes.yaml',
   outcome: 'outcomes.yaml',
 };
 
@@ -205,6 +186,7 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
   const dialogues = list(root('dialogues.yaml', 'dialogues'));
   const events = list(root('events.yaml', 'events'));
   const outcomes = list(root('outcomes.yaml', 'outcomes'));
+  const categories = list(root('outcomes.yaml', 'categories'));
 
   // Unique ids across the whole dataset.
   const ids = new Map<string, IdEntry>();
@@ -231,6 +213,7 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
     if (isObj(d)) list(d.sessions).forEach((s, j) => define('session', 'dialogues.yaml', ['dialogues', i, 'sessions', j], s));
   });
   events.forEach((e, i) => define('event', 'events.yaml', ['events', i], e));
+  categories.forEach((c, i) => define('category', 'outcomes.yaml', ['categories', i], c));
   outcomes.forEach((o, i) => define('outcome', 'outcomes.yaml', ['outcomes', i], o));
 
   const kindsOf = (kinds: string[]) => kinds.map((k) => `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k}`).join(' or ');
@@ -325,11 +308,34 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
       r.report(file, [...path, 'role'], 'error', `role "${role.record.id}" belongs to someone else (expected one of the roles of "${person.record.id}")`, 'role-person-mismatch');
       return;
     }
-    const asOf = validDate(role.record.as_of);
-    if (span && asOf !== undefined && !spansOverlap(dateSpan(partialDate(asOf)), span)) {
-      r.report(file, [...path, 'role'], 'error', `role "${role.record.id}" is shown held at ${asOf} (expected a role held at the time cited, ${describeSpan(span)})`, 'role-not-held');
+    const held = heldSpan(role.record);
+    if (span && held && !spansOverlap(held, span)) {
+      const from = String(role.record.from);
+      const until = role.record.until === undefined ? undefined : String(role.record.until);
+      const shown = until === undefined ? `from ${from} on` : from === until ? `at ${from}` : `from ${from} until ${until}`;
+      const remedy = span[1] < held[0] ? 'move its "from" back' : 'move its "until" on, or remove "until" if it is still held';
+      r.report(
+        file,
+        [...path, 'role'],
+        'error',
+        `role "${role.record.id}" is shown held ${shown} (expected a role held at the time cited, ${describeSpan(span)}: if the sources show it held then, ${remedy}; if it is another office, add a role)`,
+        'role-not-held',
+      );
     }
   };
+
+  // A role's period: from its first to its last date; no "until" means it runs on.
+  people.forEach((p, i) => {
+    if (!isObj(p)) return;
+    list(p.roles).forEach((role, j) => {
+      if (!isObj(role)) return;
+      const from = validDate(role.from);
+      const until = validDate(role.until);
+      if (from !== undefined && until !== undefined && dateSpan(partialDate(until))[1] < dateSpan(partialDate(from))[0]) {
+        r.report('people.yaml', ['people', i, 'roles', j, 'until'], 'error', `role ends ${until}, before it starts ${from} (expected "until" on or after "from")`, 'end-before-start');
+      }
+    });
+  });
 
   const checkPlace = (file: DataFileName, path: Path, id: unknown) => {
     const entry = resolve(file, path, id, ['place']);
@@ -417,9 +423,11 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
     list(e.participants).forEach((p, j) => checkParticipation('events.yaml', [...base, 'participants', j], p, span));
   });
 
-  // Roles tied to a date the source shows; outcomes tied to a round or an event.
+  // Outcomes tied to a round or an event, and to one of the file's categories.
   outcomes.forEach((o, i) => {
-    if (isObj(o)) resolve('outcomes.yaml', ['outcomes', i, 'context'], o.context, ['dialogue', 'event']);
+    if (!isObj(o)) return;
+    resolve('outcomes.yaml', ['outcomes', i, 'context'], o.context, ['dialogue', 'event']);
+    resolve('outcomes.yaml', ['outcomes', i, 'category'], o.category, ['category']);
   });
 
   // Warnings: records nothing uses, usually a sign of a typo elsewhere. Not while a file is missing or unreadable:
@@ -440,6 +448,16 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
     if (id !== undefined && !citedPeople.has(id))
       r.report('people.yaml', ['people', i, 'id'], 'warning', `person "${id}" takes part in no round or event (expected a participation that cites them)`, 'unreferenced-person');
   });
+}
+
+/** The days a role is shown held: from the first day of "from" to the last of "until", open-ended without it. */
+function heldSpan(role: Obj): [number, number] | undefined {
+  const from = validDate(role.from);
+  if (from === undefined) return undefined;
+  const until = validDate(role.until);
+  const span: [number, number] = [dateSpan(partialDate(from))[0], until === undefined ? Infinity : dateSpan(partialDate(until))[1]];
+  // A period that ends before it starts has its own message; checking occasions against it would only repeat it.
+  return span[1] < span[0] ? undefined : span;
 }
 
 function describeSpan([first, last]: [number, number]): string {
@@ -480,12 +498,14 @@ export function validateSources(sources: ReadonlyMap<DataFileName, YamlSource>, 
 function toDataset(values: Partial<Record<DataFileName, unknown>>): Dataset {
   const get = <T>(name: DataFileName, key: string) => (values[name] as Record<string, T>)[key]!;
   const dataset: Dataset = {
+    publication: get('publication.yaml', 'publication'),
     sources: get('sources.yaml', 'sources'),
     places: get('places.yaml', 'places'),
     people: get('people.yaml', 'people'),
     mechanism: get('mechanism.yaml', 'mechanism'),
     dialogues: get('dialogues.yaml', 'dialogues'),
     events: get('events.yaml', 'events'),
+    categories: get('outcomes.yaml', 'categories'),
     outcomes: get('outcomes.yaml', 'outcomes'),
   };
   // Stable order for every later stage, whatever order the editor left them in (already checked to be chronological).

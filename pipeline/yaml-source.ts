@@ -1,6 +1,7 @@
 // A YAML file parsed with its positions kept, so every later message can point at the offending node.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.ts';
+import type { RuleId } from './rules.ts';
 
 export type Path = readonly (string | number)[];
 
@@ -14,7 +15,16 @@ export interface YamlSource {
   diagnostics: Diagnostic[];
 }
 
-const YAML_RULES: Record<string, string> = {
+/**
+ * Limits on what a data file may ask of the parser, generous for any honest dataset (documented in the README):
+ * - an alias may be resolved into at most this many nodes in all (one anchor reused 10,000 times; an alias bomb is
+ *   refused long before it costs memory);
+ * - collections may nest at most this deep (the data's own schema nests six levels).
+ */
+export const MAX_ALIAS_NODES = 10_000;
+export const MAX_NESTING = 100;
+
+const YAML_RULES: Record<string, RuleId> = {
   DUPLICATE_KEY: 'duplicate-key',
   TAB_AS_INDENT: 'no-tabs',
   MULTIPLE_DOCS: 'multiple-documents',
@@ -24,18 +34,23 @@ const YAML_RULES: Record<string, string> = {
 export function parseYamlSource(file: string, text: string): YamlSource {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
+  // Read from the text itself, so a position is right even where the parser never ran (a file nested too deep).
   const at = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length, column: before.at(-1)!.length + 1 };
   };
-  const push = (offset: number, message: string, rule: string) =>
+  const push = (offset: number, message: string, rule: RuleId) =>
     diagnostics.push({ file, ...at(offset), severity: 'error', message, rule });
 
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-
-  if (text.startsWith('\uFEFF')) {
-    push(0, 'byte-order mark at the start of the file (expected UTF-8 without a BOM)', 'no-bom');
+  // Deeper nesting than any dataset needs would exhaust the composer's stack: measured on the parser's flat token
+  // stream first, and refused with where it goes too deep.
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    push(deep, `collections nested more than ${MAX_NESTING} levels deep (expected at most ${MAX_NESTING}; the data's own records nest six)`, 'too-deep');
+    return { file, text, doc: parseDocument('', { lineCounter: new LineCounter() }), lineCounter, value: undefined, diagnostics };
   }
+  // YAML 1.2 allows a byte-order mark and Windows editors write one: it is not part of the text.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   // Tabs look like spaces to a reader and YAML forbids them in indentation: one message per line that has one.
   let lineStart = 0;
   for (const line of text.split('\n')) {
@@ -59,8 +74,42 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const { line, column } = at(w.pos[0]);
     diagnostics.push({ file, line, column, severity: 'warning', message: w.message.split('\n')[0]!, rule: 'yaml-warning' });
   }
-  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_NODES });
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      push(firstAlias(doc) ?? 0, `aliases expand to more than ${MAX_ALIAS_NODES} nodes (expected at most ${MAX_ALIAS_NODES}; write the repeated values out, or reuse fewer)`, 'alias-limit');
+    }
+  }
   return { file, text, doc, lineCounter, value, diagnostics };
+}
+
+/** The offset where collections first nest deeper than MAX_NESTING, read from the parser's tokens without recursion. */
+function tooDeepAt(text: string): number | undefined {
+  const stack: { node: unknown; depth: number }[] = [];
+  for (const token of new Parser().parse(text)) stack.push({ node: token, depth: 0 });
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    const t = node as { type?: string; offset?: number };
+    const inner = t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection' ? depth + 1 : depth;
+    if (inner > MAX_NESTING) return t.offset ?? 0;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child !== null && typeof child === 'object') stack.push({ node: child, depth: inner });
+  }
+  return undefined;
+}
+
+function firstAlias(doc: Document.Parsed): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /** Where an unclosed `{` or `[` opens: the parser notices it only where the closing bracket should have been. */

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
 
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const run = (...args: string[]) => spawnSync(TSX, ['pipeline/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+// As users run it: through the bundled launcher.
+const run = (...args: string[]) => spawnSync('node', ['pipeline/launch.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-validate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -67,9 +67,39 @@ describe('npm run validate', () => {
     expect(report.warnings).toEqual([]);
   });
 
-  it('exits 2 with usage on an unknown option', () => {
-    const r = run('validate', '--nope');
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('Usage:');
+  it('is strict: an unknown option, command or extra word is exit 2 with a "did you mean", and no help dump', () => {
+    const cases: [string[], RegExp][] = [
+      [['validate', '--nope'], /^error: unknown option '--nope'\n$/],
+      [['build', '--forc'], /^error: unknown option '--forc'\n\(Did you mean --force\?\)\n$/],
+      [['bulid'], /^error: unknown command "bulid" \(did you mean "build"\?\) \(expected build, validate, dev, schema\)\n$/],
+      [['build', 'extra'], /^error: too many arguments for 'build'/],
+      [['validate', '--format', 'xml'], /^error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json\.\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toContain('Usage:');
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('says in one line when --data or --out cannot be used', () => {
+    const notFolder = run('validate', '--data', 'README.md');
+    expect(notFolder.status).toBe(66);
+    expect(notFolder.stderr).toMatch(/^error: README\.md is a file, not a folder \(expected a folder holding publication\.yaml, .*\) \[not-a-folder\]\n$/);
+    const missing = run('validate', '--data', join(work, 'nowhere'));
+    expect(missing.status).toBe(66);
+    expect(missing.stderr).toMatch(/^error: data folder .*nowhere does not exist \(expected a folder holding .*\) \[missing-folder\]\n$/);
+    const outFile = run('build', '--out', 'README.md', '--format', 'md');
+    expect(outFile.status).toBe(73);
+    expect(outFile.stderr).toMatch(/^error: the output folder README\.md is a file, or lies under one \(.*choose another --out\)\n$/);
+  });
+
+  it('refuses in validate a character the fonts lack, as the build does', () => {
+    const dir = brokenCopy('glyph', 'outcomes.yaml', 'text: 同意開展互利合作', 'text: 同意開展互利合作𪚥');
+    const r = run('validate', '--data', dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/outcomes\.yaml:\d+:\d+: error: U\+2A6A5 "𪚥" is not in the bundled fonts .* \[missing-glyph\]/);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEpub, epubIdentifier, type EpubInput } from '../pipeline/epub.ts';
+import { publicationView } from '../pipeline/views.ts';
 import { epubcheck } from './epubcheck.ts';
 import { ROOT } from './helpers.ts';
 import { fromHtml } from './html.ts';
@@ -15,14 +16,15 @@ const EPUBCHECK_TIMEOUT = 180_000;
 
 const dataset = await realDataset();
 const { briefs, locale } = await renderAll(dataset);
+const publication = publicationView(dataset, locale);
 const work = mkdtempSync(join(tmpdir(), 'briefs-epub-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const input: EpubInput = {
   lang: locale.lang,
-  title: locale.site_title,
-  description: locale.site_description,
-  author: locale.site_title,
+  title: publication.title,
+  description: publication.description,
+  author: publication.publisher,
   identifier: epubIdentifier(['dialogue-briefs', locale.lang, JSON.stringify(dataset)]),
   modified: '2021-03-22T00:00:00Z',
   chapters: briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment })),
@@ -83,7 +85,7 @@ describe('the EPUB of the real briefs', () => {
     expect(opf).toMatch(/<package [^>]*unique-identifier="book-id"/);
     expect(opf).toContain(`<dc:identifier id="book-id">${input.identifier}</dc:identifier>`);
     expect(input.identifier).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(opf).toContain(`<dc:title>${locale.site_title}</dc:title>`);
+    expect(opf).toContain(`<dc:title>${publication.title}</dc:title>`);
     expect(opf).toContain('<meta property="dcterms:modified">2021-03-22T00:00:00Z</meta>');
   });
 

@@ -1,5 +1,6 @@
 // Shared by the tests: the fixture datasets and how an invalid case is laid over the minimal one.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +15,29 @@ export function readYamlFiles(dir: string): Map<string, string> {
       .sort()
       .map((n) => [n, readFileSync(join(dir, n), 'utf8')] as const),
   );
+}
+
+/**
+ * An invalid case laid out as a real dataset folder in `dir`: the minimal dataset, the case's own files (as bytes:
+ * a case may hold bytes that are not UTF-8), minus those in `remove.txt`, plus what `make.txt` asks for, one per line:
+ * `fifo NAME`, `folder NAME`, `link NAME TARGET` (a symbolic link) or `large NAME BYTES`.
+ */
+export function layOutInvalidCase(name: string, dir: string): void {
+  const caseDir = join(FIXTURES, 'invalid', name);
+  mkdirSync(dir, { recursive: true });
+  for (const n of readdirSync(join(FIXTURES, 'minimal'))) copyFileSync(join(FIXTURES, 'minimal', n), join(dir, n));
+  for (const n of readdirSync(caseDir).filter((f) => /\.ya?ml$/.test(f))) copyFileSync(join(caseDir, n), join(dir, n));
+  const lines = (file: string) => (existsSync(join(caseDir, file)) ? readFileSync(join(caseDir, file), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : []);
+  for (const n of lines('remove.txt')) rmSync(join(dir, n), { force: true });
+  for (const line of lines('make.txt')) {
+    const [what, file, arg] = line.split(/\s+/) as [string, string, string | undefined];
+    const path = join(dir, file);
+    if (what === 'fifo') execFileSync('mkfifo', [path]);
+    else if (what === 'folder') mkdirSync(path);
+    else if (what === 'link') symlinkSync(arg!, path);
+    else if (what === 'large') writeFileSync(path, Buffer.alloc(Number(arg), 0x20));
+    else throw new Error(`${name}/make.txt: unknown line "${line}"`);
+  }
 }
 
 /**
@@ -32,6 +56,10 @@ export function invalidCase(name: string): { texts: Map<string, string>; expecte
   const expected = readFileSync(join(dir, 'expected.txt'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   return { texts, expected };
 }
+
+/** An invalid case's expected messages, one per line, paths relative to the dataset folder. */
+export const readExpected = (name: string): string[] =>
+  readFileSync(join(FIXTURES, 'invalid', name, 'expected.txt'), 'utf8').split('\n').filter((l) => l.trim() !== '');
 
 export const invalidCaseNames = (): string[] =>
   readdirSync(join(FIXTURES, 'invalid'), { withFileTypes: true })

@@ -2,10 +2,12 @@
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { readTemplates, renderIndex } from '../pipeline/briefs.ts';
+import { publicationView } from '../pipeline/views.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
 
 const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
-const { briefs, locale } = await renderAll(await realDataset());
+const dataset = await realDataset();
+const { briefs, locale } = await renderAll(dataset);
 
 async function problems(html: string): Promise<string[]> {
   const report = await validator.validateString(html);
@@ -18,7 +20,7 @@ describe('HTML validity', () => {
   });
 
   it('index.html has no problem', async () => {
-    const html = renderIndex(locale, await readTemplates(TEMPLATES), ['md', 'html', 'pdf', 'epub']);
+    const html = renderIndex(publicationView(dataset, locale), locale, await readTemplates(TEMPLATES), ['md', 'html', 'pdf', 'epub']);
     expect(await problems(html)).toEqual([]);
   });
 });

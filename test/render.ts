@@ -2,22 +2,26 @@
 import { join } from 'node:path';
 import { readTemplates, renderBriefs, type RenderedBrief } from '../pipeline/briefs.ts';
 import { formatDiagnostic } from '../pipeline/diagnostics.ts';
-import { readDataFolder, validateTexts } from '../pipeline/load.ts';
+import { loadDataset, validateTexts } from '../pipeline/load.ts';
 import { loadLocale, type Locale } from '../pipeline/locale.ts';
 import type { Dataset } from '../pipeline/schema.ts';
 import { ROOT } from './helpers.ts';
 
 export const TEMPLATES = join(ROOT, 'templates');
 
-export async function datasetFromTexts(texts: Map<string, string>): Promise<Dataset> {
+export async function datasetFromTexts(texts: ReadonlyMap<string, string | Uint8Array>): Promise<Dataset> {
   const result = validateTexts(texts);
   if (!result.dataset) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d, '')).join('\n'));
   return result.dataset;
 }
 
-export const realDataset = async (): Promise<Dataset> => datasetFromTexts(await readDataFolder(join(ROOT, 'data')));
+export async function realDataset(): Promise<Dataset> {
+  const result = await loadDataset(join(ROOT, 'data'));
+  if (!result.dataset) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d, '')).join('\n'));
+  return result.dataset;
+}
 
 export async function renderAll(dataset: Dataset): Promise<{ briefs: RenderedBrief[]; locale: Locale }> {
   const [locale, templates] = await Promise.all([loadLocale(TEMPLATES, 'zh-Hant'), readTemplates(TEMPLATES)]);
-  return { briefs: renderBriefs(dataset, locale, templates), locale };
+  return { briefs: renderBriefs({ data: dataset, locale, templates }), locale };
 }
