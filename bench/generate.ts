@@ -78,6 +78,7 @@ export async function generateDataset(sourceDir: string, scale: number, outDir: 
   };
   await mkdir(outDir, { recursive: true });
   for (const [name, value] of Object.entries(files)) {
-    await writeFile(join(outDir, name), stringify(value, { lineWidth: 0 }));
+    // Written out in full: shared objects as anchors and aliases would be a YAML feature the data does not need.
+    await writeFile(join(outDir, name), stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }));
   }
 }

@@ -37,6 +37,16 @@ function buildOptions(flags: BuildFlags): CliBuildOptions {
   };
 }
 
+/** A word where only options may stand: said with the option or command it most likely meant. */
+function unexpectedWords(command: Command, words: readonly string[]): void {
+  if (words.length === 0) return;
+  const options = command.options.map((o) => o.long!.replace(/^--/, ''));
+  const word = words[0]!;
+  const option = closest(word.replace(/^-+/, ''), options);
+  const hint = option ? ` (did you mean --${option}?)` : (COMMANDS as readonly string[]).includes(word) || closest(word, [...COMMANDS]) ? ` ("${command.name()}" is already the command)` : '';
+  throw new UsageError(`unexpected word "${word}" after ${command.name()}${hint} (expected options only: npm run ${command.name()} -- --help lists them)`);
+}
+
 /** The program: each command with only the options it takes. Commander prints its own errors; we set the codes. */
 function program(run: (code: Promise<number>) => void): Command {
   const p = new Command('npm run')
@@ -63,7 +73,9 @@ function program(run: (code: Promise<number>) => void): Command {
       .allowExcessArguments(false);
   buildLike(p.command('build').description('validate the data, then make the briefs (only what changed)'))
     .option('--watch', 'rebuild whenever the data or the templates change', false)
-    .action((flags: BuildFlags) => {
+    .argument('[words...]')
+    .action((words: string[], flags: BuildFlags, command: Command) => {
+      unexpectedWords(command, words);
       const o = buildOptions(flags);
       run(flags.watch ? import('./dev.ts').then(({ watch }) => watch(o, { serve: false, port: 0 })) : buildCommand(o));
     });
@@ -73,11 +85,16 @@ function program(run: (code: Promise<number>) => void): Command {
     .addOption(new Option('--format <format>', 'how to print messages').choices(['text', 'json']).default('text'))
     .exitOverride()
     .showSuggestionAfterError(true)
-    .allowExcessArguments(false)
-    .action((flags: { data: string; format: string }) => run(validateCommand(flags.data, flags.format)));
+    .argument('[words...]')
+    .action((words: string[], flags: { data: string; format: string }, command: Command) => {
+      unexpectedWords(command, words);
+      run(validateCommand(flags.data, flags.format));
+    });
   buildLike(p.command('dev').description('build, serve the output on localhost, rebuild and reload on every change'))
     .option('--port <n>', 'the port to serve on', '5173')
-    .action((flags: BuildFlags) => {
+    .argument('[words...]')
+    .action((words: string[], flags: BuildFlags, command: Command) => {
+      unexpectedWords(command, words);
       const port = Number(flags.port);
       if (!/^\d+$/.test(flags.port) || port > 65535) throw new UsageError(`--port takes a port number 0–65535; found "${flags.port}"`);
       const o = buildOptions(flags);

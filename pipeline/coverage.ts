@@ -9,7 +9,13 @@ import type { YamlSource } from './yaml-source.ts';
 const message = (m: MissingGlyph) =>
   `${describeCodePoint(m.codePoint)} is not in the bundled fonts (${m.family} ${m.weight}) (expected characters the Noto Serif TC and Noto Sans TC fonts can draw)`;
 
-/** Characters of the data's string values that the fonts lack, each once, at its first place in the data. */
+/** Control characters (but tab and line breaks), lone surrogates and noncharacters: nothing a reader can be shown. */
+const UNPRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+/**
+ * Characters of the data's string values that cannot be printed — unprintable ones, and ones the fonts lack — each
+ * once, at its first place in the data.
+ */
 export function dataCoverage(sources: Iterable<YamlSource>): Diagnostic[] {
   const found: Diagnostic[] = [];
   const seen = new Set<number>();
@@ -20,6 +26,16 @@ export function dataCoverage(sources: Iterable<YamlSource>): Diagnostic[] {
         if (isScalar(node) && typeof node.value === 'string' && node.range) strings.push({ value: node.value, offset: node.range[0] });
       },
     });
+    for (const s of strings) {
+      const bad = UNPRINTABLE.exec(s.value);
+      if (!bad) continue;
+      const cp = bad[0].codePointAt(0)!;
+      if (seen.has(cp)) continue;
+      seen.add(cp);
+      const { line, col } = source.lineCounter.linePos(s.offset);
+      const name = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+      found.push({ file: source.file, line, column: col, severity: 'error', message: `unprintable character ${name} in text (expected printable text: remove it, or write what it stands for)`, rule: 'unprintable-character' });
+    }
     for (const m of missingGlyphs(codePointsOf(...strings.map((s) => s.value)))) {
       if (seen.has(m.codePoint)) continue;
       seen.add(m.codePoint);

@@ -115,6 +115,27 @@ function rehypeToc(options: { label: string; headings: Heading[]; enabled: boole
   };
 }
 
+/**
+ * A word joiner before every note mark, so that CJK text, which may break anywhere, never leaves a mark alone at the
+ * start of a line.
+ */
+function rehypeGlueNoteMarks() {
+  return (tree: Root) => {
+    visit(tree, 'element', (node: Element, index, parent) => {
+      if (node.tagName !== 'sup' || !parent || index === undefined) return;
+      const ref = node.children.find((c): c is Element => c.type === 'element' && c.properties.dataFootnoteRef !== undefined);
+      if (!ref) return;
+      const before = parent.children[index - 1];
+      if (before?.type === 'text') before.value += '\u2060';
+      else {
+        parent.children.splice(index, 0, { type: 'text', value: '\u2060' });
+        return index + 2;
+      }
+      return undefined;
+    });
+  };
+}
+
 /** GFM column alignment arrives as the obsolete `align` attribute; a class carries it to the stylesheet instead. */
 function rehypeAlignToClass() {
   return (tree: Root) => {
@@ -169,6 +190,7 @@ function toHast(markdown: string, locale: Locale): Root {
       footnoteBackContent: '↑',
     })
     .use(rehypeAlignToClass)
+    .use(rehypeGlueNoteMarks)
     .use(rehypeSlug);
   return processor.runSync(processor.parse(markdown)) as Root;
 }

@@ -18,12 +18,13 @@ export { TemplateError };
 // closing #s. (Bare URLs are not markup here: the HTML stage does not parse GFM's autolink literals at all.)
 const INLINE_SPECIALS = /[\\`*_~[\]<>&|#]/g;
 
+/** Data text as the briefs print it: one line, whitespace around a line break folded into one space, trimmed. */
+export const dataTextAsPrinted = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
 /** Text as Markdown that reads as that text: one line, every character that could become markup escaped. */
 export function escapeMarkdown(text: string): string {
   return (
-    text
-      .replace(/\s*[\r\n]+\s*/g, ' ')
-      .trim()
+    dataTextAsPrinted(text)
       .replace(INLINE_SPECIALS, (c) => `\\${c}`)
       // A value may start a line: keep it from starting a list, a quote, a setext underline or a numbered item.
       .replace(/^([-+=])/, '\\$1')
@@ -69,8 +70,9 @@ function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
     },
     cite(...a) {
       const [labels] = args(a) as [readonly string[]];
-      // A word joiner keeps the note mark on the line of the word it annotates (CJK text breaks anywhere).
-      return new SafeString(labels.map((l) => `\u2060[^${l}]`).join(''));
+      // Plain marks: the HTML stage glues each to the word before it (a word joiner here would sit between a
+      // closing ** and the mark, and stop the emphasis of a name that ends in punctuation).
+      return new SafeString(labels.map((l) => `[^${l}]`).join(''));
     },
     anchor(...a) {
       // `{{anchor "year-" year}}` → ` {#year-2005}`: a stable heading id, read by the HTML stage.

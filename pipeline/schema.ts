@@ -31,7 +31,8 @@ export const TimeZone = Type.String({
 
 export const Side = StringEnum(['china', 'us'], 'Which side a person or party belongs to.');
 
-const Text = (description: string) => Type.String({ minLength: 1, description });
+/** Text that prints: at least one character that is not white space. */
+const Text = (description: string) => Type.String({ minLength: 1, pattern: '\\S', description });
 
 /** A citation: every record names the source it comes from, and for the seed the section. */
 export const Citation = Type.Object(

@@ -103,6 +103,8 @@ function schemaDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic | unde
       );
     }
     case 'pattern': {
+      // Blank text: an empty one already has its message from minLength.
+      if (e.schema === '\\S') return found === '' ? undefined : make(path, `blank text for ${field} (expected some text other than white space)`, 'empty-text');
       const description = (e.parentSchema as { description?: string }).description ?? `text matching ${e.schema}`;
       const isId = String(e.schema).startsWith('^[a-z0-9]');
       return make(

@@ -72,7 +72,8 @@ describe('npm run validate', () => {
       [['validate', '--nope'], /^error: unknown option '--nope'\n$/],
       [['build', '--forc'], /^error: unknown option '--forc'\n\(Did you mean --force\?\)\n$/],
       [['bulid'], /^error: unknown command "bulid" \(did you mean "build"\?\) \(expected build, validate, dev, schema\)\n$/],
-      [['build', 'extra'], /^error: too many arguments for 'build'/],
+      [['build', 'extra'], /^error: unexpected word "extra" after build \(expected options only: npm run build -- --help lists them\)\n$/],
+      [['build', 'bulid'], /^error: unexpected word "bulid" after build \("build" is already the command\)/],
       [['validate', '--format', 'xml'], /^error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json\.\n$/],
     ];
     for (const [args, message] of cases) {
