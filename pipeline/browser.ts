@@ -2,7 +2,11 @@
 // closing it on success, on failure and on Ctrl-C so that no Chromium outlives a build.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { resolve, sep } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { onForcedExit, onInterrupt, throwIfInterrupted } from './interrupt.ts';
+import { PROFILE_PREFIX } from './output.ts';
 import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer';
 import { PrintError } from './diagnostics.ts';
 import { findSystemBrowser, type BrowserChoice } from './find-browser.ts';
@@ -99,20 +103,12 @@ function pool(size: number) {
 }
 
 const openBrowsers = new Set<Browser>();
-let signalsHooked = false;
-
-/** On Ctrl-C or a kill, close every browser this process opened before exiting. */
-function hookSignals(): void {
-  if (signalsHooked) return;
-  signalsHooked = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      void Promise.allSettled([...openBrowsers].map((b) => b.close())).finally(() => {
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-      });
-    });
-  }
-}
+// On Ctrl-C or a kill, every browser this process opened is closed: a print in progress fails at once, and the build
+// that waited on it reports the interruption. On a second signal, whatever is left is killed outright.
+onInterrupt(() => Promise.allSettled([...openBrowsers].map((b) => b.close())));
+onForcedExit(() => {
+  for (const b of openBrowsers) b.process()?.kill('SIGKILL');
+});
 
 /**
  * Launches one browser for the build. Pages load only files inside `allowedDir` (and data: URLs); every other request
@@ -121,8 +117,10 @@ function hookSignals(): void {
 export async function openPrinter(allowedDir: string, options: { concurrency?: number; log?: (line: string) => void } = {}): Promise<Printer> {
   const choice = findBrowser();
   if (!choice) throw new PrintError('briefs', NO_BROWSER_HELP);
-  hookSignals();
-  const browser = await puppeteer.launch({
+  throwIfInterrupted();
+  const profile = await mkdtemp(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
+  const launching = puppeteer.launch({
+    userDataDir: profile,
     executablePath: choice.path,
     headless: true,
     args: CHROMIUM_FLAGS,
@@ -131,6 +129,10 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
+  });
+  const browser = await launching.catch(async (err: unknown) => {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
   });
   openBrowsers.add(browser);
   options.log?.(`browser: ${choice.path} (${choice.source}), pid ${browser.process()?.pid ?? '?'}`);
@@ -198,6 +200,7 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     async close() {
       openBrowsers.delete(browser);
       await browser.close().catch(() => undefined);
+      await rm(profile, { recursive: true, force: true });
     },
   };
 }

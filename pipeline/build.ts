@@ -1,12 +1,15 @@
 // The build: validate, render the briefs, check font coverage, then make only the outputs whose key changed. Each
-// output is keyed by a hash of everything it depends on; files are staged, printed from the staging folder, and
-// renamed into place at the end, so the output folder never holds a partial file or a half-finished build.
+// output is keyed by a hash of everything it depends on; a new generation of the output tree is written (unchanged
+// files linked in), printed into, and switched in by one atomic rename (output.ts), so a reader of the output folder
+// sees the whole last build or the whole new one, whatever happens.
+import { rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
 import { briefOutputs, readTemplates, renderBriefs, renderDossier, type OutputFile, type RenderedBrief } from './briefs.ts';
 import { browserIdentity, buildInputsKey, entryFor, hash, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
-import { DiagnosticError } from './diagnostics.ts';
+import { describeWriteError, DiagnosticError } from './diagnostics.ts';
+import { interruption, onForcedExit, throwIfInterrupted } from './interrupt.ts';
 import { buildEpub, epubIdentifier } from './epub.ts';
 import { documentCoverage } from './coverage.ts';
 import { codePointsOf, facesFor, fontFaceCss, type FontFace } from './fonts.ts';
@@ -14,7 +17,7 @@ import { datasetCounts, loadDataset } from './load.ts';
 import { loadLocale, type Locale } from './locale.ts';
 import { acquireLock } from './lock.ts';
 import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
-import { commitStaged, removeStaleStaging, stageFiles, stagingDir } from './output.ts';
+import { abandonGeneration, beginGeneration, carryOver, publishGeneration, removeStaleProfiles, stageFiles, stagingDir, tidyOutput, type Generation, type PublishStep } from './output.ts';
 import { printPdf, type PdfMetadata } from './pdf.ts';
 import { publicationView, type PublicationView } from './views.ts';
 
@@ -41,6 +44,8 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** A printer that outlives the build (watch mode); otherwise one is opened when a PDF must be printed. */
   printer?: Printer;
+  /** Tests only: called before each step of the publish, to make one fail. */
+  fault?: (step: PublishStep) => void;
 }
 
 export interface BuiltFile {
@@ -108,12 +113,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const release = acquireLock(options.outDir);
   let printer: Printer | undefined;
   let opening: Promise<Printer> | undefined;
-  let staging: string | undefined;
+  let generation: Generation | undefined;
+  // A second Ctrl-C exits at once: the unpublished generation and the lock go with it, synchronously.
+  const forgetForcedExit = onForcedExit(() => {
+    if (generation) rmSync(generation.dir, { recursive: true, force: true });
+    release();
+  });
   try {
+    // What killed builds left: their generations, their Chromium profiles.
+    await tidyOutput(options.outDir);
+    await removeStaleProfiles();
     const loaded = await loadDataset(options.dataDir);
     if (!loaded.dataset) throw new DiagnosticError(loaded.diagnostics, options.dataDir);
     const data = loaded.dataset;
     stages.validate = lap();
+    throwIfInterrupted();
 
     // A dataset folder's own templates/ comes first, so a publisher can restyle without forking.
     const [locale, templates] = await Promise.all([loadLocale(options.templatesDir, 'zh-Hant'), readTemplates([join(options.dataDir, 'templates'), options.templatesDir])]);
@@ -153,8 +167,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return { path: f.path, key: hash(version, f.path, bytes), kind: 'file', file: f };
     });
     const printTargets: Target[] = [];
-    staging = stagingDir(options.outDir);
-    const stagedPage = (name: string) => join(staging!, locale.lang, `${name}.html`);
+    const stagedPage = (name: string) => join(generation!.dir, locale.lang, `${name}.html`);
     if (wantPdf) {
       // A print depends on its own page, the stylesheet, the font subsets its characters use (not on the
       // fonts.css all pages share), the paper and the browser.
@@ -175,7 +188,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           kind: 'print',
           make: async () => {
             // One browser for the whole build, however many prints ask for it at once.
-            opening ??= options.printer ? Promise.resolve(options.printer) : openPrinter(staging!, { log });
+            opening ??= options.printer ? Promise.resolve(options.printer) : openPrinter(stagingDir(options.outDir), { log });
             printer = await opening;
             const r = await printPdf(printer, { name: job.name, file: stagedPage(job.name), paper: options.paper, metadata: job.metadata });
             return { content: r.pdf, pages: r.pages };
@@ -203,27 +216,37 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const fresh = (t: Target) => manifest?.outputs[t.path]?.key === t.key && unchangedOnDisk(options.outDir, t.path, manifest.outputs[t.path]);
     const toMake = [...targets, ...ownPrints].filter((t) => !fresh(t));
     const skipped = [...targets, ...ownPrints].filter((t) => !toMake.includes(t)).map((t) => t.path);
+    // Every output of the last build that is still whole on disk and not made again goes on unchanged: the briefs of
+    // another --only, another shard's prints, this build's fresh ones.
+    const made = new Set(toMake.map((t) => t.path));
+    const kept = Object.entries(manifest?.outputs ?? {}).filter(([path, entry]) => !made.has(path) && unchangedOnDisk(options.outDir, path, entry));
     stages.plan = lap();
-
-    await removeStaleStaging(options.outDir);
-    const printsToMake = toMake.filter((t) => t.kind === 'print');
-    if (printsToMake.some((t) => t.path.endsWith('.pdf'))) {
-      await stageFiles(staging, [...files, ...printInputs]);
-    } else {
-      await stageFiles(staging, toMake.flatMap((t) => (t.file ? [t.file] : [])));
+    throwIfInterrupted();
+    if (toMake.length === 0 && manifest && kept.length === Object.keys(manifest.outputs).length && manifest.inputs === buildInputsKey(options)) {
+      return { built: [], skipped, counts: datasetCounts(data), refused: [], browserLaunched: false, stages };
     }
+
+    generation = await beginGeneration(options.outDir);
+    const gen = generation;
+    await carryOver(options.outDir, gen, kept.map(([path]) => path));
+    const printsToMake = toMake.filter((t) => t.kind === 'print');
+    // Printing needs every page and asset in the generation, published or not (carried-over ones are there already).
+    const printing = printsToMake.some((t) => t.path.endsWith('.pdf'));
+    await stageFiles(gen.dir, [...toMake.flatMap((t) => (t.file ? [t.file] : [])), ...(printing ? printInputs : [])]);
+    if (printing) await stageFiles(gen.dir, files.filter((f) => !made.has(f.path) && !kept.some(([path]) => path === f.path)));
     stages.stage = lap();
 
     const built: BuiltFile[] = [];
     let left = printsToMake.length;
-    // Each print goes to the staging folder as soon as it is made, so a 700-page dossier is not held in memory.
+    // Each print goes to the generation as soon as it is made, so a 700-page dossier is not held in memory.
     const make = async (group: Target[]): Promise<number> => {
       const started = performance.now();
       await Promise.all(
         group.map(async (t) => {
           log(`making ${t.path}`);
           const r = await t.make!();
-          await stageFiles(staging!, [{ path: t.path, content: r.content }]);
+          throwIfInterrupted();
+          await stageFiles(gen.dir, [{ path: t.path, content: r.content }]);
           built.push({ path: t.path, bytes: r.content.byteLength, ...(r.pages ? { pages: r.pages } : {}) });
           log(`made ${t.path}${r.pages ? ` (${r.pages} pages)` : ''}; ${--left} left`);
         }),
@@ -242,23 +265,36 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stages.pdf = pdfMs;
     stages.epub = epubMs;
 
-    const made = toMake.map((t) => t.path);
-    await commitStaged(staging, options.outDir, made);
-    const entries: Manifest['outputs'] = { ...(manifest?.outputs ?? {}) };
-    for (const t of toMake) entries[t.path] = entryFor(options.outDir, t.path, t.key);
+    // Pages staged only to be printed are not published; the manifest goes in with the outputs it describes.
+    const published = new Set([...kept.map(([path]) => path), ...made]);
+    for (const f of [...printInputs, ...files]) if (!published.has(f.path)) await rm(join(gen.dir, f.path), { force: true });
+    const entries: Manifest['outputs'] = Object.fromEntries(kept);
+    for (const t of toMake) entries[t.path] = entryFor(gen.dir, t.path, t.key);
     for (const t of toMake) if (t.kind === 'file') built.push({ path: t.path, bytes: entries[t.path]!.size });
-    await writeManifest(options.outDir, {
+    await writeManifest(gen.dir, {
       format: 'dialogue-briefs-manifest/1',
       inputs: buildInputsKey(options),
       outputs: Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b))),
     });
+    throwIfInterrupted();
+    await publishGeneration(options.outDir, gen, {
+      log,
+      // From the switch on it is the one readers see: never dropped, whatever fails after.
+      onSwitched: () => (generation = undefined),
+      ...(options.fault ? { fault: options.fault } : {}),
+    });
     stages.write = lap();
     built.sort((a, b) => a.path.localeCompare(b.path));
     return { built, skipped, counts: datasetCounts(data), refused: printer?.refused ?? [], browserLaunched, stages };
+  } catch (err) {
+    // A print that failed because the browser was closed by Ctrl-C is the interruption, not a print error.
+    if (interruption.aborted) throw interruption.reason as Error;
+    throw describeWriteError(err);
   } finally {
     const opened = await opening?.catch(() => undefined);
     if (opened && opened !== options.printer) await opened.close();
-    if (staging) await rm(staging, { recursive: true, force: true });
+    if (generation) await abandonGeneration(generation);
+    forgetForcedExit();
     release();
   }
 }

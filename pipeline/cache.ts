@@ -3,7 +3,7 @@
 // from here without loading any stage, so it stays under half a second.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findSystemBrowser } from './find-browser.ts';
@@ -117,11 +117,9 @@ export async function readManifest(outDir: string): Promise<Manifest | undefined
   }
 }
 
-export async function writeManifest(outDir: string, manifest: Manifest): Promise<void> {
-  const path = join(outDir, MANIFEST_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(manifest, null, 1)}\n`);
-  await rename(tmp, path);
+/** Writes the manifest of a generation, beside the outputs it describes, so that both are published together. */
+export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
 }
 
 /** True when the file on disk is the one the manifest recorded (same size and modification time). */

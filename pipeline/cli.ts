@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ALL_FORMATS, BRIEF_NAMES, PAPERS, type BriefName, type Format, type Paper } from './options.ts';
 import { buildCommand, EXIT, listOption, reportFailure, shardOption, UsageError, validateCommand, type CliBuildOptions } from './report.ts';
 import { closest } from './closest.ts';
+import { installInterruptHandlers } from './interrupt.ts';
 
 const COMMANDS = ['build', 'validate', 'dev', 'schema'] as const;
 
@@ -117,6 +118,7 @@ function program(run: (code: Promise<number>) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  installInterruptHandlers();
   // No command means build; a first word that is no command is a mistake, not an argument to build.
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {

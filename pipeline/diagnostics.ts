@@ -74,6 +74,29 @@ export class OutputFolderError extends Error {
   }
 }
 
+const WRITE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'the disk is full: free some space',
+  EDQUOT: 'the disk quota is used up: free some space',
+  EROFS: 'the file system is read-only: choose another --out',
+  EACCES: 'permission denied: fix the permissions of the output folder, or choose another --out',
+  EPERM: 'the operation is not permitted (an immutable or locked file?): fix it, or choose another --out',
+  EEXIST: 'something is in the way where a folder was to be made: move it, or choose another --out',
+  ENOTDIR: 'a file stands where a folder was to be made: move it, or choose another --out',
+  EMFILE: 'too many files are open: raise the limit (ulimit -n) and build again',
+  EIO: 'the disk reported an input/output error: check the disk',
+};
+
+/**
+ * A file-system error of the build, said in one sentence that names the path and what to do; any other error is
+ * returned as it is. The outputs readers see are never half-written (output.ts), so the sentence can say so.
+ */
+export function describeWriteError(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (!(err instanceof Error) || typeof e.code !== 'string' || !(e.code in WRITE_PROBLEMS)) return err;
+  const where = e.path ?? e.dest ?? 'the output folder';
+  return new OutputFolderError(where, `cannot write ${where}: ${WRITE_PROBLEMS[e.code]} (${e.code}). The previous outputs are unchanged.`);
+}
+
 /** A print that failed: the brief it was printing and why. */
 export class PrintError extends Error {
   constructor(

@@ -3,7 +3,8 @@
 import { relative, resolve } from 'node:path';
 import { buildInputsKey, readManifest, unchangedOnDisk } from './cache.ts';
 import { DataFolderError, DiagnosticError, OutputFolderError, formatDiagnostic, hasErrors, PrintError, TemplateError, type Diagnostic } from './diagnostics.ts';
-import { LockError } from './lock.ts';
+import { InterruptedError, signalExitCode } from './interrupt.ts';
+import { clearStaleLock, LockError } from './lock.ts';
 import type { BriefName, Format, Paper } from './options.ts';
 
 /**
@@ -123,6 +124,10 @@ export async function buildCommand(o: CliBuildOptions): Promise<number> {
     const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
     await writeFile(o.report, `${JSON.stringify({ ...fields, wallMs: Math.round(performance.now() - started), peakRssMiB }, null, 2)}\n`);
   };
+  // Even a build with nothing to do clears what killed builds left: their generations and Chromium profiles.
+  const { removeStaleProfiles, tidyOutput } = await import('./output.ts');
+  clearStaleLock(o.outDir);
+  await Promise.all([tidyOutput(o.outDir, { deadOnly: true }), removeStaleProfiles()]);
   if (await nothingChanged(o)) {
     say(`${displayDir(o.outDir)}: up to date (${((performance.now() - started) / 1000).toFixed(2)} s)`);
     await writeReport({ upToDate: true, built: [], stages: {} });
@@ -162,6 +167,10 @@ export function reportFailure(err: unknown): number {
   if (err instanceof LockError) {
     process.stderr.write(`${err.message}\n`);
     return EXIT.locked;
+  }
+  if (err instanceof InterruptedError) {
+    process.stderr.write(`${err.message}\n`);
+    return signalExitCode(err.signal);
   }
   if (err instanceof UsageError) {
     process.stderr.write(`error: ${err.message}\n`);

@@ -16,10 +16,12 @@ function tree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
+      // The generations, the cache manifest and the lock are the build's own bookkeeping, not outputs: a reader
+      // sees the outputs through the links at the top of the folder.
+      if (name.startsWith('.')) continue;
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      // The cache manifest and the lock are the build's own bookkeeping, not outputs.
-      else if (!name.startsWith('.')) out.set(relative(dir, p), readFileSync(p, 'latin1'));
+      else out.set(relative(dir, p), readFileSync(p, 'latin1'));
     }
   };
   walk(dir);

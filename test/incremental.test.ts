@@ -1,7 +1,7 @@
 // Incremental builds: a cache keyed by what each output depends on, safe writes, one build at a time, shards.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,7 +153,7 @@ describe('safe writes', () => {
     // The next build clears what the killed one left and finds nothing to do.
     const next = await build(o);
     expect(next.built).toEqual([]);
-    expect(readdirSync(dir).filter((n) => n.startsWith('.staging-'))).toEqual([]);
+    expect(readdirSync(join(dir, '.generations')).filter((n) => n !== 'current' && n !== readlinkSync(join(dir, '.generations', 'current')))).toEqual([]);
   }, 180_000);
 });
 

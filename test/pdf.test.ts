@@ -1,7 +1,7 @@
 // The printed PDFs: what they say (driven by the data), how they are made (pages, outline, fonts, metadata,
 // paper), that two builds give the same bytes, and that printing never reaches outside the build's files.
 import { createServer, type Server } from 'node:http';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
@@ -259,7 +259,9 @@ describe('offline printing', () => {
     const pid = Number(/pid (\d+)/.exec(logs.find((l) => l.startsWith('browser:')) ?? '')?.[1]);
     expect(pid).toBeGreaterThan(0);
     expect(() => process.kill(pid, 0)).toThrow();
-    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    // Nothing published, and nothing of the failed build's generation left.
+    expect(readdirSync(out).filter((n) => !n.startsWith('.'))).toEqual([]);
+    expect(readdirSync(join(out, '.generations'))).toEqual([]);
   }, 120_000);
 
   it('fails a build on a character the fonts lack, naming it and where it is, before printing anything', async () => {

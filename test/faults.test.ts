@@ -1,0 +1,212 @@
+// Faults that lose nothing: a publish that fails or is killed at any point leaves the whole previous build or the
+// whole new one; Ctrl-C and SIGTERM say one line and leave no lock, generation or browser; disk errors are
+// sentences; and the same inputs print the same bytes, five times over.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPrinter, type Printer } from '../pipeline/browser.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
+import { describeWriteError, OutputFolderError } from '../pipeline/diagnostics.ts';
+import { LOCK_FILE, processAlive } from '../pipeline/lock.ts';
+import { PROFILE_PREFIX, type PublishStep } from '../pipeline/output.ts';
+import { ROOT } from './helpers.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'briefs-faults-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** What a reader of the output folder sees: every visible file (through the links) and a hash of its bytes. */
+function visible(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.')) continue;
+      const p = join(d, name);
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) files.set(relative(dir, p), 'dangling');
+      else if (st.isDirectory()) walk(p);
+      else files.set(relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return files;
+}
+
+/** Two datasets that differ in what every brief prints: A is data/, B has another date and another outcome text. */
+function twoDatasets(name: string): { a: string; b: string } {
+  const a = join(work, `${name}-a`);
+  const b = join(work, `${name}-b`);
+  cpSync(join(ROOT, 'data'), a, { recursive: true });
+  cpSync(join(ROOT, 'data'), b, { recursive: true });
+  const edit = (file: string, from: string, to: string) => writeFileSync(join(b, file), readFileSync(join(b, file), 'utf8').replace(from, to));
+  edit('dialogues.yaml', 'start: 2006-11-08', 'start: 2006-11-09');
+  edit('outcomes.yaml', 'text: 同意開展互利合作', 'text: 同意互利開展合作');
+  edit('people.yaml', 'name: 沙利文', 'name: 蘇利文');
+  return { a, b };
+}
+
+const leftovers = (out: string) => ({
+  lock: existsSync(join(out, LOCK_FILE)),
+  generations: readdirSync(join(out, '.generations')).filter((n) => n !== 'current' && n !== readlinkSafe(join(out, '.generations', 'current'))),
+  profiles: readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX) && !processAlive(Number(n.slice(PROFILE_PREFIX.length).split('-')[0]))),
+});
+function readlinkSafe(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+describe('an atomic publish', () => {
+  const { a, b } = twoDatasets('publish');
+  const out = join(work, 'publish-out');
+  const options = (dataDir: string, more: Partial<BuildOptions> = {}): BuildOptions => ({
+    ...defaultBuildOptions(),
+    dataDir,
+    outDir: out,
+    templatesDir: join(ROOT, 'templates'),
+    formats: ['md', 'html', 'epub'],
+    ...more,
+  });
+  let stateA: Map<string, string>;
+  let stateB: Map<string, string>;
+  beforeAll(async () => {
+    await build(options(b));
+    stateB = visible(out);
+    await build(options(a));
+    stateA = visible(out);
+    expect(stateA).not.toEqual(stateB);
+  }, 120_000);
+
+  it.each<PublishStep>(['links', 'switch'])('leaves the whole previous state when the publish fails at "%s"', async (step) => {
+    const before = visible(out);
+    const to = before.get('zh-Hant/chronology.md') === stateA.get('zh-Hant/chronology.md') ? b : a;
+    const enospc = Object.assign(new Error(`ENOSPC: no space left on device, rename '${out}/.generations/current.tmp'`), { code: 'ENOSPC', path: `${out}/.generations/current.tmp` });
+    const error = await build(options(to, { force: true, fault: (s) => { if (s === step) throw enospc; } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputFolderError);
+    expect((error as Error).message).toMatch(/^cannot write .*current\.tmp: the disk is full: free some space \(ENOSPC\)\. The previous outputs are unchanged\.$/);
+    const after = visible(out);
+    // Before the switch nothing a reader sees has changed.
+    expect(after).toEqual(before);
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+  });
+
+  it('publishes the whole new state when only the tidying after the switch fails, and says so', async () => {
+    const to = visible(out).get('zh-Hant/chronology.md') === stateA.get('zh-Hant/chronology.md') ? b : a;
+    const logs: string[] = [];
+    const eperm = Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM', path: `${out}/.generations/g-1-old` });
+    await build(options(to, { force: true, log: (l) => logs.push(l), fault: (s) => { if (s === 'tidy') throw eperm; } }));
+    expect(visible(out)).toEqual(to === a ? stateA : stateB);
+    expect(logs.some((l) => /^could not tidy .*: cannot write .*g-1-old: the operation is not permitted/.test(l))).toBe(true);
+    // The next build finishes the tidying.
+    await build(options(to));
+    expect(leftovers(out).generations).toEqual([]);
+  });
+
+  it('leaves one whole state when a build is killed with SIGKILL at random moments', async () => {
+    const started = performance.now();
+    let kills = 0;
+    for (let round = 0; round < 4; round++) {
+      const to = visible(out).get('zh-Hant/chronology.md') === stateA.get('zh-Hant/chronology.md') ? b : a;
+      const child = spawn('node', ['pipeline/launch.mjs', 'build', '--data', to, '--out', out, '--format', 'md,html,epub', '--force', '--quiet'], { cwd: ROOT });
+      const delay = [150, 400, 700, 1000][round]!;
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      kills++;
+      const now = visible(out);
+      expect([stateA, stateB].some((s) => JSON.stringify([...s]) === JSON.stringify([...now])), `round ${round}: a mix of two builds`).toBe(true);
+    }
+    expect(kills).toBe(4);
+    // Any build, a no-op one included, clears what the killed ones left.
+    const noop = spawn('node', ['pipeline/launch.mjs', 'build', '--data', a, '--out', out, '--format', 'md,html,epub', '--quiet'], { cwd: ROOT });
+    expect(await new Promise((r) => noop.once('exit', r))).toBe(0);
+    expect(leftovers(out)).toEqual({ lock: false, generations: [], profiles: [] });
+    expect(performance.now() - started).toBeLessThan(60_000);
+  }, 90_000);
+});
+
+describe('Ctrl-C and SIGTERM', () => {
+  const { a } = twoDatasets('signals');
+  const out = join(work, 'signals-out');
+
+  const interrupted = async (signal: NodeJS.Signals, when: 'validating' | 'printing') => {
+    const child = spawn('node', ['pipeline/launch.mjs', 'build', '--data', a, '--out', out, '--force'], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const browser = await new Promise<number | undefined>((resolve) => {
+      if (when === 'validating') setTimeout(() => resolve(undefined), 250);
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        const pid = /browser: .* pid (\d+)/.exec(stdout)?.[1];
+        if (pid && when === 'printing') setTimeout(() => resolve(Number(pid)), 300);
+      });
+    });
+    child.kill(signal);
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    return { code, stderr, browser };
+  };
+
+  beforeAll(async () => {
+    await build({ ...defaultBuildOptions(), dataDir: a, outDir: out, templatesDir: join(ROOT, 'templates') });
+  }, 120_000);
+
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s while printing: one line, exit %i, no lock, no generation, no browser', async (signal, exitCode) => {
+    const before = visible(out);
+    const { code, stderr, browser } = await interrupted(signal, 'printing');
+    expect(stderr).toBe('interrupted; the previous outputs are unchanged\n');
+    expect(code).toBe(exitCode);
+    expect(visible(out)).toEqual(before);
+    expect(leftovers(out)).toEqual({ lock: false, generations: [], profiles: [] });
+    for (let i = 0; i < 30 && processAlive(browser!); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(browser!)).toBe(false);
+  }, 60_000);
+
+  it('SIGTERM before the browser starts: the same line, and the lock released', async () => {
+    const { code, stderr } = await interrupted('SIGTERM', 'validating');
+    expect(code).toBe(143);
+    expect(stderr).toBe('interrupted; the previous outputs are unchanged\n');
+    expect(leftovers(out)).toEqual({ lock: false, generations: [], profiles: [] });
+  }, 60_000);
+});
+
+describe('disk errors', () => {
+  it('are a sentence naming the path and what to do, for each kind', () => {
+    const cases: [string, RegExp][] = [
+      ['ENOSPC', /the disk is full: free some space/],
+      ['EROFS', /the file system is read-only: choose another --out/],
+      ['EACCES', /permission denied: fix the permissions of the output folder, or choose another --out/],
+      ['EPERM', /the operation is not permitted .*: fix it, or choose another --out/],
+      ['EEXIST', /something is in the way where a folder was to be made: move it, or choose another --out/],
+    ];
+    for (const [code, sentence] of cases) {
+      const err = describeWriteError(Object.assign(new Error(`${code}: x`), { code, path: '/out/zh-Hant/chronology.pdf' }));
+      expect(err).toBeInstanceOf(OutputFolderError);
+      expect((err as Error).message).toMatch(new RegExp(`^cannot write /out/zh-Hant/chronology\\.pdf: ${sentence.source} \\(${code}\\)\\. The previous outputs are unchanged\\.$`));
+    }
+    const bug = new TypeError('x is undefined');
+    expect(describeWriteError(bug)).toBe(bug);
+  });
+});
+
+describe('byte-identical builds', () => {
+  let printer: Printer;
+  afterAll(async () => printer?.close());
+
+  it('print every PDF with the same bytes five times over with --force', async () => {
+    const out = join(work, 'identical');
+    printer = await openPrinter(join(out, '.generations'));
+    const hashes: Record<string, Set<string>> = {};
+    for (let i = 0; i < 5; i++) {
+      await build({ ...defaultBuildOptions(), dataDir: join(ROOT, 'data'), templatesDir: join(ROOT, 'templates'), outDir: out, formats: ['pdf', 'epub'], force: true, printer });
+      for (const name of ['chronology', 'roster', 'checklist', 'dossier']) {
+        (hashes[name] ??= new Set()).add(createHash('sha256').update(readFileSync(join(out, 'zh-Hant', `${name}.pdf`))).digest('hex'));
+      }
+    }
+    expect(Object.fromEntries(Object.entries(hashes).map(([n, set]) => [n, set.size]))).toEqual({ chronology: 1, roster: 1, checklist: 1, dossier: 1 });
+  }, 180_000);
+});
