@@ -3,10 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 ARGS ?=
 
-# npm packages: reinstalled whenever the lockfile is newer than the last install.
+# npm packages: reinstalled whenever the lockfile is newer than the last install. Ace by DAISY (a test tool) brings
+# Electron, whose binary is never used (Ace runs on Puppeteer and the system Chromium): it is not downloaded.
 STAMP := node_modules/.install-stamp
 $(STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 .PHONY: deps tools test-tools build dev bench validate test typecheck schema golden clean

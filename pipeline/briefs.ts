@@ -7,7 +7,7 @@ import type { Format } from './options.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading } from './markdown-to-html.ts';
 import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
-import { briefView, publicationView, seriesFacts, type PublicationView } from './views.ts';
+import { briefView, printedDataset, publicationView, seriesFacts, type PublicationView } from './views.ts';
 
 export interface Templates {
   markdown: TemplateSource[];
@@ -118,7 +118,8 @@ export interface RenderInput {
 }
 
 /** Renders every brief to Markdown and HTML. Pure: no clock, no machine path, no random id. */
-export function renderBriefs({ data, locale, templates, only = BRIEF_NAMES, withDossier = false }: RenderInput): RenderedBrief[] {
+export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAMES, withDossier = false }: RenderInput): RenderedBrief[] {
+  const data = printedDataset(source);
   const md = createMarkdownRenderer(templates.markdown);
   const layout = compileHtml(templates.layout);
   const facts = seriesFacts(data, locale);

@@ -3,7 +3,7 @@
 // files linked in), printed into, and switched in by one atomic rename (output.ts), so a reader of the output folder
 // sees the whole last build or the whole new one, whatever happens.
 import { rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
 import { briefOutputs, readTemplates, renderBriefs, renderDossier, type OutputFile, type RenderedBrief } from './briefs.ts';
@@ -12,14 +12,14 @@ import { describeWriteError, DiagnosticError } from './diagnostics.ts';
 import { interruption, onForcedExit, throwIfInterrupted } from './interrupt.ts';
 import { buildEpub, epubIdentifier } from './epub.ts';
 import { documentCoverage } from './coverage.ts';
-import { codePointsOf, facesFor, fontFaceCss, type FontFace } from './fonts.ts';
+import { codePointsOf, DIGITS, fontFaceCss, subsetFaces, withoutCssComments } from './fonts.ts';
 import { datasetCounts, loadDataset } from './load.ts';
 import { loadLocale, type Locale } from './locale.ts';
 import { acquireLock } from './lock.ts';
 import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
 import { abandonGeneration, beginGeneration, carryOver, publishGeneration, removeStaleProfiles, stageFiles, stagingDir, tidyOutput, type Generation, type PublishStep } from './output.ts';
 import { printPdf, type PdfMetadata } from './pdf.ts';
-import { publicationView, type PublicationView } from './views.ts';
+import { printedDataset, publicationView, type PublicationView } from './views.ts';
 
 export { ALL_FORMATS, PAPERS } from './options.ts';
 
@@ -135,7 +135,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const wantEpub = options.formats.includes('epub');
     // The dossier holds all three briefs; a build of some briefs only leaves it alone.
     const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
-    const publication = publicationView(data, locale);
+    const publication = publicationView(printedDataset(data), locale);
     const briefs = renderBriefs({ data, locale, templates, only: options.only, withDossier });
     const dossierHtml = withDossier ? renderDossier(briefs, publication, locale, templates) : '';
     stages.render = lap();
@@ -148,10 +148,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const missing = documentCoverage(documents, loaded.texts);
     if (missing.length) throw new DiagnosticError(missing, options.dataDir);
     const files = briefOutputs(briefs, publication, locale, templates, options.formats);
-    const faces = facesFor(codePointsOf(...documents.map((d) => d.text), ...files.map((f) => (typeof f.content === 'string' ? f.content : ''))));
-    const fontCss = fontFaceCss(faces);
-    files.push({ path: 'assets/fonts.css', content: fontCss });
-    for (const f of faces) files.push({ path: `assets/fonts/${f.file}`, content: { copyFrom: f.path } });
+    // Every page and print of the build links the one fonts.css, so they share one subset of each face: the characters
+    // of every document with its running header and footer, the other pages, what the stylesheet can print, and the
+    // digits of page counters and the contents' page numbers.
+    const pages = files.filter((f) => f.path.endsWith('.html')).map((f) => (typeof f.content === 'string' ? f.content : ''));
+    const siteFonts = await subsetFaces(codePointsOf(...documents.map((d) => d.text), ...pages, withoutCssComments(templates.stylesheet), DIGITS));
+    files.push({ path: 'assets/fonts.css', content: fontFaceCss(siteFonts) });
+    for (const f of siteFonts) files.push({ path: `assets/fonts/${f.file}`, content: f.data });
     // Printing needs every page and asset staged, published or not.
     const printInputs: OutputFile[] = [];
     if (wantPdf) {
@@ -161,7 +164,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stages.fonts = lap();
 
     const version = pipelineVersion();
-    // A copied font is keyed by where it comes from: the pipeline version covers the font packages' versions.
+    // A font subset is keyed by its bytes, like every other file.
     const targets: Target[] = files.map((f) => {
       const bytes = typeof f.content === 'string' ? f.content : 'copyFrom' in f.content ? basename(f.content.copyFrom) : f.content;
       return { path: f.path, key: hash(version, f.path, bytes), kind: 'file', file: f };
@@ -169,10 +172,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const printTargets: Target[] = [];
     const stagedPage = (name: string) => join(generation!.dir, locale.lang, `${name}.html`);
     if (wantPdf) {
-      // A print depends on its own page, the stylesheet, the font subsets its characters use (not on the
-      // fonts.css all pages share), the paper and the browser.
-      const printKey = (path: string, html: string) =>
-        hash(version, path, html, templates.stylesheet, facesFor(codePointsOf(html, locale.page_of)).map((f) => f.file).join(), options.paper, browserIdentity());
+      // A print depends on its own page, the stylesheet, the font subsets it is set in (named by what they hold: the
+      // characters of every page of the build, so a character new anywhere prints every PDF again), the paper and
+      // the browser.
+      const fontsKey = siteFonts.map((f) => f.file).join();
+      const printKey = (path: string, html: string) => hash(version, path, html, templates.stylesheet, fontsKey, options.paper, browserIdentity());
       const jobs = [
         // The dossier first: it is the longest print, so starting it first finishes the build soonest.
         ...(withDossier
@@ -299,21 +303,26 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** The EPUB of all briefs, with the bundled font subsets its text needs; its identifier and date come from the data. */
+/**
+ * The EPUB of all briefs, with its own subset of each bundled face, cut for exactly the characters of its chapters,
+ * contents and stylesheet; its identifier and date come from the data.
+ */
 async function buildBriefsEpub(briefs: readonly RenderedBrief[], publication: PublicationView, locale: Locale, stylesheet: string): Promise<Uint8Array> {
   const chapters = briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment }));
-  const faces: FontFace[] = facesFor(codePointsOf(...chapters.map((c) => c.fragment), publication.dossierTitle, locale.toc));
+  const fonts = await subsetFaces(codePointsOf(...chapters.flatMap((c) => [c.title, c.fragment]), publication.dossierTitle, locale.toc, withoutCssComments(stylesheet)));
   return buildEpub({
     lang: locale.lang,
     title: publication.dossierTitle,
     description: publication.dossierDescription,
     author: publication.publisher,
+    publisher: publication.publisher,
+    accessibilitySummary: locale.epub_accessibility,
     identifier: epubIdentifier([locale.lang, ...briefs.map((b) => b.markdown)]),
     modified: `${publication.date}T00:00:00Z`,
     chapters,
     stylesheet,
-    fontCss: fontFaceCss(faces, 'fonts/'),
-    fonts: await Promise.all(faces.map(async (f) => ({ path: `fonts/${f.file}`, data: new Uint8Array(await readFile(f.path)) }))),
+    fontCss: fontFaceCss(fonts, 'fonts/'),
+    fonts: fonts.map((f) => ({ path: `fonts/${f.file}`, data: f.data })),
     tocLabel: locale.toc,
     taskLabels: { checked: locale.checklist.settled, unchecked: locale.checklist.follow_up },
   });

@@ -1,5 +1,7 @@
 // The EPUB stage: rendered briefs to one EPUB 3 book, in memory. Pure: the same input gives the same bytes.
-// Spec: EPUB 3.3, https://www.w3.org/TR/epub-33/ (sections cited by their anchor, #sec-…).
+// Spec: EPUB 3.3, https://www.w3.org/TR/epub-33/ (sections cited by their anchor, #sec-…); its accessibility:
+// EPUB Accessibility 1.1, https://www.w3.org/TR/epub-a11y-11/ (cited as "EPUB A11y 1.1 #sec-…"), and the roles of
+// DPUB-ARIA 1.1, https://www.w3.org/TR/dpub-aria-1.1/.
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { Element, ElementContent, Root } from 'hast';
@@ -42,6 +44,10 @@ export interface EpubInput {
   tocLabel: string;
   /** Accessible names for the checklist's boxes; without them a box says only whether it is checked. */
   taskLabels?: { checked: string; unchecked: string };
+  /**
+   * The accessibility summary (schema:accessibilitySummary), in the book's language: the locale words it.
+   */
+  accessibilitySummary: string;
 }
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -54,19 +60,33 @@ const STYLESHEET_FILE = 'style.css';
 const FONT_MEDIA_TYPES: Record<string, string> = { woff2: 'font/woff2', woff: 'font/woff', otf: 'font/otf', ttf: 'font/ttf' };
 
 /**
- * Rules the book adds after the site stylesheet. An e-book has no form controls, so the checklist's checkboxes
- * become spans drawn with borders (no symbol character, which a CJK font may lack); the reader, not the page,
- * sets the text size, width and margins.
+ * The conformance the book claims (EPUB A11y 1.1 #sec-conf-reporting-pub: this string exactly), evaluated by its
+ * own publisher (#sec-evaluator-name). What backs the claim: test/accessibility.test.ts runs Ace by DAISY on a
+ * built book and axe-core's WCAG 2.2 AA rules on the pages the chapters come from.
+ */
+export const EPUB_CONFORMANCE = 'EPUB Accessibility 1.1 - WCAG 2.2 Level AA';
+
+/**
+ * The accessibility summary by language: what the other metadata cannot say (EPUB A11y 1.1 #sec-disc-package:
+ * it "complements, but does not duplicate" them). The sentence on images is added when every image has a text
+ * alternative; it starts with whatever separates sentences in its language.
+ */
+
+/**
+ * Rules the book adds after the site stylesheet: the reader, not the page, sets the text size, width and margins.
+ * The checklist's boxes come as images with alternate text (img.task-box, styled by the site stylesheet); a
+ * fragment that still holds GFM's form controls gets spans drawn with borders instead (no symbol character, which
+ * a CJK font may lack), styled here.
  */
 const EPUB_CSS = `
 /* EPUB: the reading system sets text size, width and margins. */
 html { font-size: 100%; }
 body { max-width: none; margin: 0; padding: 0; }
 
-/* EPUB: the checklist's boxes, spans in place of form controls; a settled item is filled and ticked.
-   Each colour first without var(), for reading systems that know no custom properties: an empty box and a
-   filled one must differ everywhere. */
-.task-box {
+/* EPUB: checkboxes of a plain GFM fragment, spans in place of form controls; a settled item is filled and
+   ticked. Each colour first without var(), for reading systems that know no custom properties: an empty box and
+   a filled one must differ everywhere. */
+span.task-box {
   display: inline-block;
   box-sizing: border-box;
   width: 0.95em;
@@ -77,12 +97,12 @@ body { max-width: none; margin: 0; padding: 0; }
   border-radius: 2px;
   text-indent: 0;
 }
-.task-box[aria-checked="true"] {
+span.task-box[aria-checked="true"] {
   background-color: currentColor;
   background-color: var(--accent);
   border-color: var(--accent);
 }
-.task-box[aria-checked="true"]::after {
+span.task-box[aria-checked="true"]::after {
   content: "";
   display: block;
   width: 0.22em;
@@ -156,15 +176,27 @@ interface Section {
   text: string;
 }
 
+/** The images of a chapter: those with a text alternative (an alt attribute) and those without one. */
+interface Images {
+  withAlt: number;
+  withoutAlt: number;
+}
+
 /**
- * An HTML fragment as an XHTML body and its h2 sections. The in-page table of contents goes (the nav document
- * replaces it); checkboxes become spans; note marks and the notes section get their EPUB semantics (EPUB 3
- * Structural Semantics Vocabulary: noteref, footnotes). The notes themselves are not typed `footnote`: some
+ * An HTML fragment as an XHTML body, its h2 sections and its images. The in-page table of contents goes (the nav
+ * document replaces it); the checklist's box images pass as they are (EPUBCheck takes their data: URLs) and
+ * form-control checkboxes, which a fragment straight from GFM still has, become spans; note marks and the notes
+ * section get their EPUB semantics (EPUB 3 Structural Semantics Vocabulary: noteref, footnotes). The notes themselves are not typed `footnote`: some
  * reading systems hide such notes from the text, and here they are the brief's list of sources.
+ * Every epub:type that has a DPUB-ARIA role gets that role too, for assistive technologies, which read roles and
+ * not types (EPUB Accessibility Techniques 1.1 #roles-epub-type; Ace's epub-type-has-matching-role): a note mark is
+ * a doc-noteref, a link back from a note a doc-backlink. The `footnotes` type has no role to pair with (EPUB Type
+ * to ARIA Role Authoring Guide #sec-mappings: "No Role"; doc-footnote is one note, not a collection).
  */
-function fragmentToXhtml(fragment: string, taskLabels: EpubInput['taskLabels']): { body: string; sections: Section[] } {
+function fragmentToXhtml(fragment: string, taskLabels: EpubInput['taskLabels']): { body: string; sections: Section[]; images: Images } {
   const tree = fragmentParser.parse(fragment) as Root;
   const sections: Section[] = [];
+  const images: Images = { withAlt: 0, withoutAlt: 0 };
   visit(tree, 'element', (node: Element, index, parent) => {
     const classes = (node.properties.className as string[] | undefined) ?? [];
     if (node.tagName === 'nav' && classes.includes('toc') && parent && index !== undefined) {
@@ -177,17 +209,25 @@ function fragmentToXhtml(fragment: string, taskLabels: EpubInput['taskLabels']):
     }
     if (node.tagName === 'h2' && typeof node.properties.id === 'string') sections.push({ id: node.properties.id, text: toString(node).trim() });
     if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) node.properties['epub:type'] = 'footnotes';
-    if (node.tagName === 'a' && node.properties.dataFootnoteRef !== undefined) node.properties['epub:type'] = 'noteref';
+    if (node.tagName === 'a' && node.properties.dataFootnoteRef !== undefined) {
+      node.properties['epub:type'] = 'noteref';
+      node.properties.role = 'doc-noteref';
+    }
+    if (node.tagName === 'a' && node.properties.dataFootnoteBackref !== undefined) node.properties.role = 'doc-backlink';
+    if (node.tagName === 'img') images[typeof node.properties.alt === 'string' ? 'withAlt' : 'withoutAlt']++;
     // XML has no attribute without a value, and hast-util-to-html writes a boolean one bare.
     for (const [key, value] of Object.entries(node.properties)) {
       if (value === true) throw new Error(`<${node.tagName} ${key}> in a chapter: a boolean attribute cannot be written as XHTML`);
     }
     return undefined;
   });
-  return { body: toHtml(tree, { closeSelfClosing: true }).trim(), sections };
+  return { body: toHtml(tree, { closeSelfClosing: true }).trim(), sections, images };
 }
 
-/** A checkbox as readers can show it: an empty span the stylesheet draws, with the checkbox's role and state. */
+/**
+ * A form-control checkbox as readers can show it: an empty span the stylesheet draws, with the checkbox's role and
+ * state. (The briefs' own boxes are images already: see rehypeTaskBoxes in markdown-to-html.ts.)
+ */
 function taskBox(checked: boolean, labels: EpubInput['taskLabels']): ElementContent {
   const properties: Element['properties'] = { className: ['task-box'], role: 'checkbox', ariaChecked: String(checked), ariaDisabled: 'true' };
   if (labels) properties.ariaLabel = checked ? labels.checked : labels.unchecked;
@@ -225,7 +265,8 @@ function navDocument(input: EpubInput, chapters: (EpubChapter & { file: string; 
   return [
     xhtmlHead(input.lang, input.tocLabel),
     '<body>',
-    '<nav epub:type="toc" id="toc">',
+    // The toc's DPUB-ARIA role (doc-toc), as for every epub:type in the chapters.
+    '<nav epub:type="toc" id="toc" role="doc-toc">',
     `<h1>${escapeXml(input.tocLabel)}</h1>`,
     '<ol>',
     ...items,
@@ -244,7 +285,7 @@ function navDocument(input: EpubInput, chapters: (EpubChapter & { file: string; 
 }
 
 /** The package document (EPUB 3.3 #sec-package-doc): metadata, every file of the book and the reading order. */
-function packageDocument(input: EpubInput, chapters: { name: string; file: string }[], fonts: EpubFont[]): string {
+function packageDocument(input: EpubInput, chapters: { name: string; file: string; images: Images }[], fonts: EpubFont[]): string {
   const item = (id: string, href: string, mediaType: string, properties?: string) =>
     `    <item id="${id}" href="${escapeXml(href)}" media-type="${mediaType}"${properties ? ` properties="${properties}"` : ''}/>`;
   const dc = (name: string, value: string, attributes = '') => `    <dc:${name}${attributes}>${escapeXml(value)}</dc:${name}>`;
@@ -259,6 +300,7 @@ function packageDocument(input: EpubInput, chapters: { name: string; file: strin
     ...(input.publisher === undefined ? [] : [dc('publisher', input.publisher)]),
     dc('description', input.description),
     `    <meta property="dcterms:modified">${input.modified}</meta>`,
+    ...accessibilityMetadata(input, chapters),
     '  </metadata>',
     '  <manifest>',
     item('nav', NAV_FILE, 'application/xhtml+xml', 'nav'),
@@ -272,6 +314,49 @@ function packageDocument(input: EpubInput, chapters: { name: string; file: strin
     '</package>',
     '',
   ].join('\n');
+}
+
+/**
+ * The accessibility metadata of the package document (EPUB A11y 1.1 #sec-disc-package): how the content can be
+ * perceived (accessMode, and the modes sufficient to read all of it, accessModeSufficient), what helps
+ * (accessibilityFeature), what could harm (accessibilityHazard), a summary in the book's language, and the
+ * conformance claim with who evaluated it (#sec-conf-reporting-pub, #sec-evaluator-name). Values are from the
+ * Schema.org Accessibility Properties for Discoverability Vocabulary; the `schema:` and `a11y:` prefixes are
+ * reserved in EPUB 3 (EPUB 3.3 #sec-reserved-prefixes), so they are not declared.
+ * The book is text with headings, tables and links; images, if a chapter has any, make it visual too, and are read
+ * as text only when every one of them has a text alternative.
+ */
+function accessibilityMetadata(input: EpubInput, chapters: { images: Images }[]): string[] {
+  const images = chapters.reduce((sum, c) => ({ withAlt: sum.withAlt + c.images.withAlt, withoutAlt: sum.withoutAlt + c.images.withoutAlt }), { withAlt: 0, withoutAlt: 0 });
+  const hasImages = images.withAlt + images.withoutAlt > 0;
+  const allAlt = images.withoutAlt === 0;
+  const accessModes = hasImages ? ['textual', 'visual'] : ['textual'];
+  // Each value one set of modes: text alone suffices unless an image has no alternative.
+  const sufficient = hasImages ? (allAlt ? ['textual', 'textual,visual'] : ['textual,visual']) : ['textual'];
+  const features = [
+    // Headings in order in every chapter; a nav document listing every chapter and section; a spine in reading order.
+    'structuralNavigation',
+    'tableOfContents',
+    'readingOrder',
+    // Reflowable text: the reading system sets size, font, spacing and colours (EPUB_CSS leaves them to it).
+    'displayTransformability',
+    // Note marks, back-links and the toc carry DPUB-ARIA roles.
+    'ARIA',
+    ...(hasImages && allAlt ? ['alternativeText'] : []),
+  ];
+  const summary = input.accessibilitySummary;
+  const meta = (property: string, value: string, attributes = '') => `    <meta property="${property}"${attributes}>${escapeXml(value)}</meta>`;
+  return [
+    ...accessModes.map((m) => meta('schema:accessMode', m)),
+    ...sufficient.map((m) => meta('schema:accessModeSufficient', m)),
+    ...features.map((f) => meta('schema:accessibilityFeature', f)),
+    // No flashing, no motion simulation, no sound.
+    meta('schema:accessibilityHazard', 'none'),
+    meta('schema:accessibilitySummary', summary),
+    meta('dcterms:conformsTo', EPUB_CONFORMANCE, ' id="a11y-conformance"'),
+    // Evaluated by its publisher (EPUB A11y 1.1 #sec-evaluator-name: "the name of the party that evaluated").
+    meta('a11y:certifiedBy', input.publisher ?? input.author, ' refines="#a11y-conformance"'),
+  ];
 }
 
 /** META-INF/container.xml names the package document (EPUB 3.3 #sec-container-metainf-container.xml). */

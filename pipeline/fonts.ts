@@ -1,24 +1,45 @@
-// The bundled Traditional Chinese fonts (the @fontsource Noto Serif TC and Noto Sans TC packages): which subset
-// files a set of characters needs, the @font-face rules for them, and a coverage check that no character of a brief
-// is missing from them. Every machine prints the same glyphs because no system font is ever used.
+// The bundled Traditional Chinese fonts. Each output carries, per face (family and weight), one subset cut for exactly
+// the characters it prints from the complete TrueType font (@expo-google-fonts: Google Fonts' static instances, with
+// glyf outlines, so Chromium embeds them in a PDF as CIDFontType2). The coverage check still reads the @fontsource
+// packages' unicode-range slices, as it always has: every character they have, the complete fonts have too. Every
+// machine prints the same glyphs because no system font is ever used.
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
+import { projectRoot } from './cache.ts';
 
 const require = createRequire(import.meta.url);
 
 export interface FontFamily {
   family: string;
+  /** The unicode-range sliced woff2 package whose cmaps the coverage check reads. */
   pkg: string;
   weights: readonly number[];
+  /** The stem of its subsets' file names. */
+  slug: string;
+  /** The package with the complete TrueType font of each weight, which the subsets are cut from. */
+  full: { pkg: string; files: Readonly<Record<number, string>> };
 }
 
 /** The families the stylesheet names, with the weights it uses. */
 export const BUNDLED_FAMILIES: readonly FontFamily[] = [
-  { family: 'Noto Serif TC', pkg: '@fontsource/noto-serif-tc', weights: [400, 700] },
-  { family: 'Noto Sans TC', pkg: '@fontsource/noto-sans-tc', weights: [400, 700] },
+  {
+    family: 'Noto Serif TC',
+    pkg: '@fontsource/noto-serif-tc',
+    weights: [400, 700],
+    slug: 'noto-serif-tc',
+    full: { pkg: '@expo-google-fonts/noto-serif-tc', files: { 400: '400Regular/NotoSerifTC_400Regular.ttf', 700: '700Bold/NotoSerifTC_700Bold.ttf' } },
+  },
+  {
+    family: 'Noto Sans TC',
+    pkg: '@fontsource/noto-sans-tc',
+    weights: [400, 700],
+    slug: 'noto-sans-tc',
+    full: { pkg: '@expo-google-fonts/noto-sans-tc', files: { 400: '400Regular/NotoSansTC_400Regular.ttf', 700: '700Bold/NotoSansTC_700Bold.ttf' } },
+  },
 ];
 
 export interface FontFace {
@@ -92,28 +113,189 @@ export function codePointsOf(...texts: string[]): number[] {
   return [...set].sort((a, b) => a - b);
 }
 
-/** The faces whose unicode-range touches the characters: what a page showing them downloads, no more. */
+/**
+ * The @fontsource slices whose unicode-range touches the characters: what a page linking the slices downloads. The
+ * build no longer ships slices (it cuts subsets, below); this is for a page that wants them, and for tests.
+ */
 export function facesFor(codePoints: readonly number[]): FontFace[] {
   const used = new Set<FontFace>();
   for (const cp of codePoints) if (needsGlyph(cp)) for (const f of faceIndex().get(cp) ?? []) used.add(f);
   return bundledFaces().filter((f) => used.has(f));
 }
 
+/** A face to declare in CSS: a slice (with its unicode-range) or a subset (without one: it is the whole face). */
+export interface CssFace {
+  family: string;
+  weight: number;
+  file: string;
+  ranges?: readonly (readonly [number, number])[];
+}
+
+const CSS_FORMATS: Record<string, string> = { woff2: 'woff2', woff: 'woff', ttf: 'truetype', otf: 'opentype' };
+
 /** @font-face rules for `faces`, with url()s relative to the stylesheet (`fonts/<file>`). */
-export function fontFaceCss(faces: readonly FontFace[], urlPrefix = 'fonts/'): string {
+export function fontFaceCss(faces: readonly CssFace[], urlPrefix = 'fonts/'): string {
   return faces
     .map((f) => {
-      const ranges = f.ranges.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
-      return `@font-face {\n  font-family: '${f.family}';\n  font-style: normal;\n  font-weight: ${f.weight};\n  font-display: block;\n  src: url(${urlPrefix}${f.file}) format('woff2');\n  unicode-range: ${ranges};\n}\n`;
+      const format = CSS_FORMATS[f.file.slice(f.file.lastIndexOf('.') + 1).toLowerCase()] ?? 'woff2';
+      const ranges = f.ranges?.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
+      return `@font-face {\n  font-family: '${f.family}';\n  font-style: normal;\n  font-weight: ${f.weight};\n  font-display: block;\n  src: url(${urlPrefix}${f.file}) format('${format}');\n${ranges ? `  unicode-range: ${ranges};\n` : ''}}\n`;
     })
     .join('');
 }
+
+// --- Subsets -------------------------------------------------------------------------------------------------------
+
+/** The digits: page counters (`counter(page)`) and a contents' page numbers print them whatever the text says. */
+export const DIGITS = '0123456789';
+
+export type SubsetFormat = 'woff2' | 'ttf';
+
+/** One face cut down to some characters. */
+export interface SubsetFace {
+  family: string;
+  weight: number;
+  /** `<family slug>-<weight>-<hash8>.<format>`, the hash of the face, the characters and the tools that cut it. */
+  file: string;
+  data: Uint8Array;
+  /** The characters it was cut for, as given (those the face lacks, such as line breaks, are not in its cmap). */
+  codePoints: number[];
+}
+
+export interface SubsetOptions {
+  format?: SubsetFormat;
+  /** Where finished subsets are kept, by key; null keeps none. Defaults to fontCacheDir(). */
+  cacheDir?: string | null;
+}
+
+/** `.cache/fonts/` in the project (found from the source or from the CLI's bundle in .cache/cli/ alike). */
+export const fontCacheDir = (): string => join(projectRoot(), '.cache', 'fonts');
+
+/**
+ * The layout features a subset keeps: those a browser or reading system applies by itself to horizontal and vertical
+ * CJK text (composition, localized forms, ligatures, kerning, marks, the contextual half-width punctuation of
+ * `text-spacing-trim`, vertical forms). The alternates no stylesheet here asks for (aalt, dlig, fwid, hwid, pwid,
+ * hist, ruby) are left out: their glyph closure would add a third to every subset. The @fontsource slices the pages
+ * used before kept fewer still (ccmp, liga, locl, vert, vrt2; chws, halt, kern, vchw, vhal, vpal).
+ */
+const KEEP_FEATURES = ['ccmp', 'locl', 'liga', 'clig', 'calt', 'rlig', 'kern', 'mark', 'mkmk', 'chws', 'vchw', 'halt', 'vhal', 'palt', 'vpal', 'vert', 'vrt2', 'vkrn'];
+
+type SubsetFn = (font: Buffer, text: string, options: { targetFormat: 'woff2' | 'truetype'; keepFeatures: string[] }) => Promise<Buffer>;
+
+/** `name@version` of the package `name` as `from` resolves it (found up from its entry point: exports may hide it). */
+function installedVersion(name: string, from: NodeJS.Require): string {
+  let dir = dirname(from.resolve(name));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name) return `${name}@${pkg.version}`;
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the package.json of ${name}`);
+    dir = up;
+  }
+}
+
+let toolsCache: string | undefined;
+
+/** What cuts and compresses the subsets (harfbuzz's hb-subset as wasm, Google's woff2 encoder as wasm): part of each key. */
+function subsetTools(): string {
+  if (toolsCache) return toolsCache;
+  const subsetter = createRequire(require.resolve('subset-font'));
+  const converter = createRequire(subsetter.resolve('fontverter'));
+  toolsCache = [installedVersion('subset-font', require), installedVersion('harfbuzzjs', subsetter), installedVersion('fontverter', subsetter), installedVersion('wawoff2', converter)].join(',');
+  return toolsCache;
+}
+
+function fullFontOf(family: FontFamily, weight: number): { id: string; path: string } {
+  const file = family.full.files[weight];
+  if (!file) throw new Error(`no complete font for ${family.family} ${weight}`);
+  const pkg = JSON.parse(readFileSync(require.resolve(`${family.full.pkg}/package.json`), 'utf8')) as { version: string };
+  return { id: `${family.full.pkg}@${pkg.version}/${file}`, path: require.resolve(`${family.full.pkg}/${file}`) };
+}
+
+/** The characters to cut a subset for: distinct, sorted, no controls or lone surrogates (no font draws those). */
+function subsetCodePoints(codePoints: readonly number[]): number[] {
+  return [...new Set(codePoints)].filter((cp) => !(cp >= 0xd800 && cp <= 0xdfff) && !/\p{Cc}/u.test(String.fromCodePoint(cp))).sort((a, b) => a - b);
+}
+
+/** A finished file of the format, as far as its first bytes tell: a cached file cut short is not taken. */
+function looksWhole(data: Uint8Array, format: SubsetFormat): boolean {
+  if (data.byteLength < 12) return false;
+  const magic = Buffer.from(data.subarray(0, 4)).toString('latin1');
+  // A woff2 header says how long the file is; a TrueType file is checked by its version tag only.
+  if (format === 'woff2') return magic === 'wOF2' && Buffer.from(data).readUInt32BE(8) === data.byteLength;
+  return magic === '\0\x01\0\0' || magic === 'true';
+}
+
+/** Subsets being cut in this process, by key, so two outputs asking for the same one at once share the work. */
+const cutting = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * One face cut down to the characters: the same characters, face and tools give the same bytes (hb-subset and the
+ * woff2 encoder are deterministic, and nothing here reads the clock). A finished subset is kept in the cache folder
+ * under its key, so a build whose characters did not change cuts nothing.
+ */
+export async function subsetFace(family: FontFamily, weight: number, codePoints: readonly number[], options: SubsetOptions = {}): Promise<SubsetFace> {
+  const format = options.format ?? 'woff2';
+  const cacheDir = options.cacheDir === undefined ? fontCacheDir() : options.cacheDir;
+  const cps = subsetCodePoints(codePoints);
+  const source = fullFontOf(family, weight);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ face: `${family.family} ${weight}`, source: source.id, tools: subsetTools(), format, features: KEEP_FEATURES, codePoints: cps }))
+    .digest('hex');
+  const stem = `${family.slug}-${weight}`;
+  const cached = cacheDir === null ? undefined : join(cacheDir, `${stem}-${key}.${format}`);
+  const cut = async (): Promise<Uint8Array> => {
+    if (cached) {
+      try {
+        const data = new Uint8Array(await readFile(cached));
+        if (looksWhole(data, format)) return data;
+      } catch {
+        // Not cut yet.
+      }
+    }
+    const subsetFont = require('subset-font') as SubsetFn;
+    const data = new Uint8Array(await subsetFont(await readFile(source.path), String.fromCodePoint(...cps), { targetFormat: format === 'ttf' ? 'truetype' : 'woff2', keepFeatures: KEEP_FEATURES }));
+    if (cached) {
+      try {
+        // Written whole under another name, then renamed: a build running beside this one reads all of it or none.
+        mkdirSync(dirname(cached), { recursive: true });
+        const partial = `${cached}.${process.pid}.partial`;
+        writeFileSync(partial, data);
+        renameSync(partial, cached);
+      } catch {
+        // A read-only checkout only loses the cache.
+      }
+    }
+    return data;
+  };
+  const id = `${cached ?? ''}|${key}`;
+  let pending = cutting.get(id);
+  if (!pending) {
+    pending = cut().finally(() => cutting.delete(id));
+    cutting.set(id, pending);
+  }
+  return { family: family.family, weight, file: `${stem}-${key.slice(0, 8)}.${format}`, data: await pending, codePoints: cps };
+}
+
+/** Every bundled face (each family in each weight the stylesheet uses) cut down to the characters, in a fixed order. */
+export async function subsetFaces(codePoints: readonly number[], options: SubsetOptions = {}): Promise<SubsetFace[]> {
+  const faces: SubsetFace[] = [];
+  // One at a time: the subsetter runs one job at a time anyway, and each holds a whole font (7 to 10 MB) in memory.
+  for (const family of BUNDLED_FAMILIES) for (const weight of family.weights) faces.push(await subsetFace(family, weight, codePoints, options));
+  return faces;
+}
+
+/** CSS text without its comments: what of a stylesheet can print (its `content` strings) is in what is left. */
+export const withoutCssComments = (css: string): string => css.replace(/\/\*[\s\S]*?\*\//g, ' ');
 
 /**
  * The characters a face's unicode-range claims but its cmap lacks (almost always none). Reading a face's cmap means
  * decompressing it, so the answer is kept in .cache/ per font package version and face file.
  */
-const GAPS_FILE = join(dirname(dirname(fileURLToPath(import.meta.url))), '.cache', 'font-gaps.json');
+const gapsFile = () => join(projectRoot(), '.cache', 'font-gaps.json');
 interface GapsFile {
   packages: string;
   gaps: Record<string, number[]>;
@@ -129,7 +311,7 @@ function gapsOf(face: FontFace): Set<number> {
   if (!gapsCache) {
     const packages = packagesVersion();
     try {
-      const stored = JSON.parse(readFileSync(GAPS_FILE, 'utf8')) as GapsFile | undefined;
+      const stored = JSON.parse(readFileSync(gapsFile(), 'utf8')) as GapsFile | undefined;
       gapsCache = stored?.packages === packages ? stored : { packages, gaps: {} };
     } catch {
       gapsCache = { packages, gaps: {} };
@@ -148,8 +330,8 @@ function gapsOf(face: FontFace): Set<number> {
 function saveGaps(): void {
   if (!gapsDirty || !gapsCache) return;
   try {
-    mkdirSync(dirname(GAPS_FILE), { recursive: true });
-    writeFileSync(GAPS_FILE, JSON.stringify(gapsCache));
+    mkdirSync(dirname(gapsFile()), { recursive: true });
+    writeFileSync(gapsFile(), JSON.stringify(gapsCache));
     gapsDirty = false;
   } catch {
     // A read-only checkout only loses the cache.

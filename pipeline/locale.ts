@@ -36,6 +36,7 @@ export interface Locale {
   page_of: string;
   data_as_of: string;
   dossier: { title: string; description: string; contents: string; span: string; counts: string };
+  epub_accessibility: string;
   formats: Record<'md' | 'html' | 'pdf' | 'epub', string>;
   toc: string;
   sources: string;

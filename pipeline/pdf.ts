@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deflateSync, inflateSync } from 'node:zlib';
 import type { Page, PDFOptions } from 'puppeteer';
 import { loadFonts, type Printer } from './browser.ts';
 
@@ -60,6 +61,35 @@ class XrefReader {
     const offset = this.offsets.get(num);
     if (offset === undefined) throw new Error(`object ${num} is not in the cross-reference table`);
     return objectDict(this.pdf, num, offset);
+  }
+
+  /**
+   * Object `num` read with a real parser (strings and hex strings skipped, so a `>>` inside one does not end the
+   * dictionary): its value's text, and the data of the stream that follows it, if one does (a direct /Length only).
+   */
+  object(num: number): { value: string; stream?: Buffer } {
+    const offset = this.offsets.get(num);
+    if (offset === undefined) throw new Error(`object ${num} is not in the cross-reference table`);
+    for (let window = 1024; ; window *= 4) {
+      const end = Math.min(this.pdf.length, offset + window);
+      const text = this.pdf.toString('latin1', offset, end);
+      const head = /^\s*\d+\s+\d+\s+obj\b/.exec(text);
+      if (!head) throw new Error(`object ${num} does not start with "${num} 0 obj"`);
+      let valueEnd: number;
+      try {
+        valueEnd = skipPdfValue(text, head[0].length);
+      } catch (err) {
+        if (err instanceof TruncatedPdfText && end < this.pdf.length) continue;
+        throw err;
+      }
+      const value = text.slice(skipPdfSpace(text, head[0].length), valueEnd);
+      const after = /^\s*stream(?:\r\n|\n)/.exec(text.slice(valueEnd, valueEnd + 16));
+      if (!after) return { value };
+      const length = dictEntry(value, 'Length');
+      if (!length || !/^\d+$/.test(length.text)) throw new Error(`object ${num}: a stream without a direct /Length`);
+      const start = offset + valueEnd + after[0].length;
+      return { value, stream: this.pdf.subarray(start, start + Number(length.text)) };
+    }
   }
 
   /** Page object numbers in page order. */
@@ -618,12 +648,432 @@ function renumberNodeIds(pdf: Buffer): void {
   if (moved) for (const leaf of leaves ?? []) sortIdTreeLeaf(pdf, leaf);
 }
 
+/** Thrown when PDF text ends inside an object: read a larger window of the file and try again. */
+class TruncatedPdfText extends Error {}
+
+/** The class of each byte in PDF syntax (ISO 32000-1 §7.2.2): white space, delimiter, or regular (0). */
+const PDF_CHAR = new Uint8Array(256);
+const [PDF_SPACE, PDF_DELIMITER] = [1, 2];
+for (const c of '\0\t\n\f\r ') PDF_CHAR[c.charCodeAt(0)] = PDF_SPACE;
+for (const c of '()<>[]{}/%') PDF_CHAR[c.charCodeAt(0)] = PDF_DELIMITER;
+/** The class of the character at `i` of latin1 text (where every code is under 256). */
+const pdfChar = (s: string, i: number) => PDF_CHAR[s.charCodeAt(i) & 0xff]!;
+
+/** Past the white space and comments at `i`. */
+function skipPdfSpace(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (PDF_CHAR[c & 0xff] === PDF_SPACE) i++;
+    else if (c === 0x25) while (i < s.length && s[i] !== '\n' && s[i] !== '\r') i++;
+    else break;
+  }
+  return i;
+}
+
+/** Past a literal string starting at its "(": parentheses nest, a backslash escapes the next character. */
+function skipPdfLiteral(s: string, i: number): number {
+  let depth = 0;
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  throw new TruncatedPdfText('a string runs past the text');
+}
+
+/** Past the run of regular characters at `i` (a number, a keyword, or a name's characters after its slash). */
+function skipPdfRegular(s: string, i: number): number {
+  while (i < s.length && pdfChar(s, i) === 0) i++;
+  return i;
+}
+
+/**
+ * Past the PDF object that starts at `i` (after white space): a dictionary, array, string, name, number,
+ * keyword, or an indirect reference `12 0 R` taken whole.
+ */
+function skipPdfValue(s: string, i: number): number {
+  i = skipPdfSpace(s, i);
+  if (i >= s.length) throw new TruncatedPdfText('an object runs past the text');
+  const c = s[i];
+  if (c === '(') return skipPdfLiteral(s, i);
+  if (c === '<' && s[i + 1] === '<') {
+    for (i += 2; ; i = skipPdfValue(s, i)) {
+      i = skipPdfSpace(s, i);
+      if (i >= s.length) throw new TruncatedPdfText('a dictionary runs past the text');
+      if (s.startsWith('>>', i)) return i + 2;
+    }
+  }
+  if (c === '<') {
+    const end = s.indexOf('>', i);
+    if (end < 0) throw new TruncatedPdfText('a hex string runs past the text');
+    return end + 1;
+  }
+  if (c === '[') {
+    for (i += 1; ; i = skipPdfValue(s, i)) {
+      i = skipPdfSpace(s, i);
+      if (i >= s.length) throw new TruncatedPdfText('an array runs past the text');
+      if (s[i] === ']') return i + 1;
+    }
+  }
+  if (c === '/') return skipPdfRegular(s, i + 1);
+  const end = skipPdfRegular(s, i);
+  if (end === i) throw new Error(`unexpected "${c}" in a PDF object`);
+  const ref = /^[ \t\r\n]+\d+[ \t\r\n]+R(?![^\s()<>[\]{}/%])/.exec(s.slice(end, end + 24));
+  if (ref && /^\d+$/.test(s.slice(i, end)) && end + ref[0].length <= s.length) return end + ref[0].length;
+  return end;
+}
+
+/** The items of an array's text, each as its own text. */
+function pdfArrayItems(array: string): string[] {
+  const items: string[] = [];
+  for (let i = skipPdfSpace(array, 1); array[i] !== ']'; i = skipPdfSpace(array, i)) {
+    const end = skipPdfValue(array, i);
+    items.push(array.slice(i, end));
+    i = end;
+  }
+  return items;
+}
+
+/** A top-level entry of a dictionary's text: its value's text and where the value starts and ends. */
+function dictEntry(dict: string, key: string): { text: string; start: number; end: number } | undefined {
+  let i = skipPdfSpace(dict, 2);
+  while (i < dict.length && !dict.startsWith('>>', i)) {
+    const keyEnd = skipPdfValue(dict, i);
+    const name = dict.slice(i, keyEnd);
+    const start = skipPdfSpace(dict, keyEnd);
+    const end = skipPdfValue(dict, start);
+    if (name === `/${key}`) return { text: dict.slice(start, end), start, end };
+    i = skipPdfSpace(dict, end);
+  }
+  return undefined;
+}
+
+/** The keys of a dictionary's top level, with their slashes. */
+function dictKeys(dict: string): string[] {
+  const keys: string[] = [];
+  for (let i = skipPdfSpace(dict, 2); i < dict.length && !dict.startsWith('>>', i); ) {
+    const keyEnd = skipPdfValue(dict, i);
+    keys.push(dict.slice(i, keyEnd));
+    i = skipPdfSpace(dict, skipPdfValue(dict, keyEnd));
+  }
+  return keys;
+}
+
+/** A dictionary's text with an entry set: its value replaced where it is, or the entry added at the end. */
+function withDictEntry(dict: string, key: string, value: string): string {
+  const entry = dictEntry(dict, key);
+  if (entry) return dict.slice(0, entry.start) + value + dict.slice(entry.end);
+  return `${dict.slice(0, dict.lastIndexOf('>>'))}\n/${key} ${value}>>`;
+}
+
+/** The object number of an indirect reference's text (`12 0 R`), else undefined. */
+const refNumber = (text: string | undefined): number | undefined => {
+  const m = text === undefined ? null : /^(\d+)\s+0\s+R$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Content streams: what the structure tree does not hold becomes an artifact.
+
+/** An operator of a content stream: where its operands start, where it ends, and (for BMC and BDC) its operands. */
+interface ContentOp {
+  op: string;
+  start: number;
+  end: number;
+  operands?: string[];
+}
+
+/**
+ * The operators of a content stream. Undefined for what this reader does not take apart (an inline image, whose
+ * data is not PDF syntax; operands with no operator after them): such a page is left as it was printed.
+ */
+function contentOps(s: string): ContentOp[] | undefined {
+  try {
+    return contentOpsOrThrow(s);
+  } catch {
+    return undefined; // a string or an array that runs past the end, a stray delimiter
+  }
+}
+
+function contentOpsOrThrow(s: string): ContentOp[] | undefined {
+  const ops: ContentOp[] = [];
+  let start = -1;
+  for (let i = skipPdfSpace(s, 0); i < s.length; i = skipPdfSpace(s, i)) {
+    const c = s.charCodeAt(i);
+    if (start < 0) start = i;
+    // An operand: a string, hex string, dictionary, array or name; a number; true, false or null.
+    if (c === 0x28 || c === 0x3c || c === 0x5b || c === 0x2f) {
+      i = skipPdfValue(s, i);
+      continue;
+    }
+    if (pdfChar(s, i) !== 0) return undefined; // a stray ")", ">", "]", "{" or "}"
+    const end = skipPdfRegular(s, i);
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+      i = end;
+      continue;
+    }
+    const word = s.slice(i, end);
+    const at = i;
+    i = end;
+    if (word === 'true' || word === 'false' || word === 'null') continue;
+    if (word === 'BI' || word === 'ID' || word === 'EI') return undefined;
+    const op: ContentOp = { op: word, start, end };
+    if (word === 'BMC' || word === 'BDC') {
+      op.operands = [];
+      for (let j = skipPdfSpace(s, start); j < at; j = skipPdfSpace(s, j)) {
+        const k = skipPdfValue(s, j);
+        op.operands.push(s.slice(j, k));
+        j = k;
+      }
+    }
+    ops.push(op);
+    start = -1;
+  }
+  return start < 0 ? ops : undefined;
+}
+
+const PATH_CONSTRUCTION = new Set(['m', 'l', 'c', 'v', 'y', 'h', 're']);
+const PATH_PAINTING = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*']);
+const TEXT_SHOWING = new Set(['Tj', 'TJ', "'", '"']);
+/**
+ * What two artifact runs are not joined across: marked content, which must nest, and a graphics state save or
+ * restore, which need not (ISO 32000-1 §14.6) but keeps each artifact inside one q … Q, as tools that move content
+ * by its graphics state expect.
+ */
+const JOIN_STOPS = new Set(['BMC', 'BDC', 'EMC', 'q', 'Q']);
+
+/** A run of operators [from, to] (indices) to mark as one artifact. */
+interface ArtifactRun {
+  from: number;
+  to: number;
+  /** The marked-content sequence it sits in (the index of its BMC or BDC), or -1. */
+  container: number;
+  /** The text object it sits in (the index of its BT), or -1 outside text. */
+  text: number;
+}
+
+/**
+ * Where the content that no structure element holds is painted: each painting operator outside every
+ * marked-content sequence with an MCID (and outside every /Artifact) gives the run of its whole graphics object
+ * (a path from its first segment, a text object from BT to ET when no marked content starts or ends inside it,
+ * else the text-showing operator alone), and runs are joined when only operators that neither mark content nor
+ * save or restore the graphics state lie between them, in the same sequence and text object. Undefined when the stream's marked content, text objects and paths
+ * do not nest as ISO 32000 asks, or a path is left unfinished: then the page is not touched.
+ */
+function artifactRuns(ops: ContentOp[]): ArtifactRun[] | undefined {
+  // The end of every text object, and whether marked content starts or ends inside it.
+  const textEnd = new Map<number, { et: number; marked: boolean }>();
+  for (let i = 0, bt = -1, marked = false; i < ops.length; i++) {
+    const op = ops[i]!.op;
+    if (op === 'BT') {
+      if (bt >= 0) return undefined;
+      [bt, marked] = [i, false];
+    } else if (op === 'ET') {
+      if (bt < 0) return undefined;
+      textEnd.set(bt, { et: i, marked });
+      bt = -1;
+    } else if (op === 'BMC' || op === 'BDC' || op === 'EMC') marked = true;
+  }
+  const runs: ArtifactRun[] = [];
+  // Marked content and text objects nest within each other: a stack of both, checked at every end.
+  const stack: { kind: 'mc' | 'text'; at: number; covered: boolean }[] = [];
+  let path = -1;
+  let bt = -1;
+  const add = (run: ArtifactRun) => {
+    const last = runs[runs.length - 1];
+    if (last && last.container === run.container && last.text === run.text && run.from <= last.to) last.to = Math.max(last.to, run.to);
+    else runs.push(run);
+  };
+  for (let i = 0; i < ops.length; i++) {
+    const { op, operands } = ops[i]!;
+    let covered = false;
+    let container = -1;
+    for (let k = stack.length - 1; k >= 0; k--) {
+      const e = stack[k]!;
+      covered ||= e.covered;
+      if (container < 0 && e.kind === 'mc') container = e.at;
+    }
+    if (path >= 0 && !PATH_CONSTRUCTION.has(op) && !PATH_PAINTING.has(op) && op !== 'n' && op !== 'W' && op !== 'W*') return undefined;
+    if (op === 'BMC' || op === 'BDC') {
+      const [tag, properties] = operands ?? [];
+      // An inline property list shows its MCID; a named one (in the page's /Properties) may hold one: not touched.
+      const mcid = properties === undefined ? false : !properties.startsWith('<<') || dictEntry(properties, 'MCID') !== undefined;
+      stack.push({ kind: 'mc', at: i, covered: tag === '/Artifact' || mcid });
+    } else if (op === 'EMC') {
+      if (stack.pop()?.kind !== 'mc') return undefined;
+    } else if (op === 'BT') {
+      stack.push({ kind: 'text', at: i, covered: false });
+      bt = i;
+    } else if (op === 'ET') {
+      if (stack.pop()?.kind !== 'text') return undefined;
+      bt = -1;
+    } else if (PATH_CONSTRUCTION.has(op)) {
+      if (path < 0) path = i;
+    } else if (PATH_PAINTING.has(op) || op === 'n') {
+      if (PATH_PAINTING.has(op) && !covered) add({ from: path < 0 ? i : path, to: i, container, text: bt });
+      path = -1;
+    } else if (!covered && (op === 'sh' || op === 'Do')) {
+      add({ from: i, to: i, container, text: bt });
+    } else if (!covered && TEXT_SHOWING.has(op)) {
+      const object = textEnd.get(bt);
+      if (!object) return undefined;
+      add(object.marked ? { from: i, to: i, container, text: bt } : { from: bt, to: object.et, container, text: -1 });
+    }
+  }
+  if (stack.length || path >= 0) return undefined;
+  // Join runs with only unmarked operators between them, in the same sequence and text object.
+  const joined: ArtifactRun[] = [];
+  for (const run of runs) {
+    const last = joined[joined.length - 1];
+    let join = last !== undefined && last.container === run.container && last.text === run.text;
+    for (let k = (last?.to ?? 0) + 1; join && k < run.from; k++) join = !JOIN_STOPS.has(ops[k]!.op);
+    if (join) last!.to = Math.max(last!.to, run.to);
+    else joined.push({ ...run });
+  }
+  return joined;
+}
+
+/**
+ * A page's content stream with everything the structure tree does not hold inside `/Artifact BMC … EMC`, or
+ * undefined when there is nothing to mark or the stream cannot be read safely. Chromium draws the page background
+ * and the @page margin boxes (the running header and footer) first, each in its own q … Q outside any marked
+ * content, and some decoration (dotted leaders, the tick of a checked box) between the tagged sequences: none of
+ * it is tagged, nor marked as an artifact, so a reader of the structure could not tell it from lost content.
+ * The result is checked again before it is used: every painting operator marked, nothing else changed.
+ */
+export function markArtifacts(content: string): string | undefined {
+  const ops = contentOps(content);
+  if (!ops) return undefined;
+  const runs = artifactRuns(ops);
+  if (!runs?.length) return undefined;
+  let out = '';
+  let at = 0;
+  for (const run of runs) {
+    const from = ops[run.from]!.start;
+    const to = ops[run.to]!.end;
+    out += `${content.slice(at, from)}/Artifact BMC\n${content.slice(from, to)}\nEMC`;
+    at = to;
+  }
+  out += content.slice(at);
+  const again = contentOps(out);
+  const rest = again && artifactRuns(again);
+  if (!again || !rest || rest.length > 0 || again.length !== ops.length + 2 * runs.length) return undefined;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The structure tree: list items get their bodies.
+
+/**
+ * Structure elements to add and to change so that every list item holds a label and a body (ISO 32000-1
+ * §14.8.4.3.3: an LI's children are Lbl and LBody). Chromium gives an LI its marker as an Lbl, when the list shows
+ * one, and puts the item's content straight into the LI. Each such LI gets one new LBody holding its children
+ * after the leading Lbl elements, in order; their /P points to it. Only LIs whose children are all structure
+ * elements are changed: an LI that holds marked content or an object reference itself is left as it is, since
+ * its parent-tree entries would have to change too. New objects are numbered from `next` in the order of the tree.
+ */
+function listBodies(reader: XrefReader, structTreeRoot: number, next: number): { changed: Map<number, string>; added: [number, string][] } {
+  const changed = new Map<number, string>();
+  const added: [number, string][] = [];
+  const elements = new Map<number, string>();
+  const element = (num: number): string | undefined => {
+    if (!elements.has(num)) {
+      const { value, stream } = reader.object(num);
+      const isElement = !stream && value.startsWith('<<') && dictEntry(value, 'S') !== undefined && (dictEntry(value, 'Type')?.text ?? '/StructElem') === '/StructElem';
+      elements.set(num, isElement ? value : '');
+    }
+    return elements.get(num) || undefined;
+  };
+  const kids = (dict: string): string[] => {
+    const k = dictEntry(dict, 'K')?.text;
+    return k === undefined ? [] : k.startsWith('[') ? pdfArrayItems(k) : [k];
+  };
+  const seen = new Set<number>();
+  const stack = kids(reader.object(structTreeRoot).value).reverse();
+  while (stack.length) {
+    const num = refNumber(stack.pop());
+    if (num === undefined || seen.has(num)) continue;
+    seen.add(num);
+    const dict = element(num);
+    if (!dict) continue;
+    const children = kids(dict);
+    stack.push(...[...children].reverse());
+    if (dictEntry(dict, 'S')?.text !== '/LI' || children.length === 0) continue;
+    const nums = children.map(refNumber);
+    if (nums.some((n) => n === undefined || !element(n))) continue;
+    const roles = nums.map((n) => dictEntry(element(n!)!, 'S')?.text);
+    if (roles.includes('/LBody')) continue;
+    let labels = 0;
+    while (roles[labels] === '/Lbl') labels++;
+    const body = nums.slice(labels) as number[];
+    if (body.length === 0) continue;
+    const lbody = next++;
+    added.push([lbody, `<</Type /StructElem\n/S /LBody\n/P ${num} 0 R\n/K [${body.map((n) => `${n} 0 R`).join(' ')}]>>`]);
+    const items = [...nums.slice(0, labels).map((n) => `${n} 0 R`), `${lbody} 0 R`];
+    changed.set(num, withDictEntry(changed.get(num) ?? dict, 'K', items.length === 1 ? items[0]! : `[${items.join(' ')}]`));
+    for (const n of body) changed.set(n, withDictEntry(changed.get(n) ?? element(n)!, 'P', `${lbody} 0 R`));
+  }
+  return { changed, added };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// XMP: the document metadata again, as the catalog's /Metadata stream.
+
+/** Text for XML character data and attribute values: markup characters escaped, characters XML 1.0 lacks dropped. */
+const xmlText = (text: string): string =>
+  text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/**
+ * The XMP packet (ISO 16684-1) of a document: the Info dictionary's entries in their XMP properties, with the same
+ * values (title, author, subject, keywords, creator, producer, dates) and the language. The dates are the data's,
+ * as in the Info dictionary; the same metadata gives the same bytes.
+ */
+export function xmpPacket(meta: PdfMetadata): string {
+  const date = meta.date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const alt = (text: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${xmlText(text)}</rdf:li></rdf:Alt>`;
+  return [
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '  <rdf:Description rdf:about=""',
+    '    xmlns:dc="http://purl.org/dc/elements/1.1/"',
+    '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+    '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+    '   <dc:format>application/pdf</dc:format>',
+    `   <dc:title>${alt(meta.title)}</dc:title>`,
+    `   <dc:creator><rdf:Seq><rdf:li>${xmlText(meta.author)}</rdf:li></rdf:Seq></dc:creator>`,
+    `   <dc:description>${alt(meta.subject)}</dc:description>`,
+    `   <dc:subject><rdf:Bag>${meta.keywords.map((k) => `<rdf:li>${xmlText(k)}</rdf:li>`).join('')}</rdf:Bag></dc:subject>`,
+    `   <dc:language><rdf:Bag><rdf:li>${xmlText(pdfLang(meta.lang))}</rdf:li></rdf:Bag></dc:language>`,
+    `   <pdf:Keywords>${xmlText(meta.keywords.join(' '))}</pdf:Keywords>`,
+    `   <pdf:Producer>${xmlText(meta.creator)}</pdf:Producer>`,
+    `   <xmp:CreatorTool>${xmlText(meta.creator)}</xmp:CreatorTool>`,
+    `   <xmp:CreateDate>${date}</xmp:CreateDate>`,
+    `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`,
+    `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`,
+    '  </rdf:Description>',
+    ' </rdf:RDF>',
+    '</x:xmpmeta>',
+    '<?xpacket end="w"?>',
+  ].join('\n');
+}
+
+/** A language tag as the catalog's /Lang and the XMP give it: letters, digits and hyphens only. */
+const pdfLang = (lang: string) => lang.replace(/[^A-Za-z0-9-]/g, '');
+
 /**
  * Finishes a PDF as Chromium printed it, in place and without parsing it whole (a 700-page dossier stays cheap):
  * - at the same length, so no offset moves: the clock in the old Info dictionary becomes the data's date, and the
  *   per-run DOM node numbers that name tagged elements are renumbered in document order (see renumberNodeIds);
- * - appended as an incremental update: a new Info dictionary (title, author, subject, keywords, dates), the catalog
- *   with the language and the outline panel open, and a trailer with a document id hashed from the content.
+ * - appended as an incremental update: a new Info dictionary (title, author, subject, keywords, dates), the same
+ *   metadata as an XMP stream, the catalog with the language, the metadata and the outline panel open, and a
+ *   trailer with a document id hashed from the content;
+ * - in a tagged PDF, in the same update: each page's content stream again, with what no structure element holds
+ *   (the page background, the running header and footer, decoration) marked as artifacts (see markArtifacts), and
+ *   a body (LBody) for every list item that lacks one (see listBodies).
  */
 export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array; pages: number } {
   const pdf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -635,10 +1085,19 @@ export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array
   if (!tail) throw new Error('no trailer at the end of the printed PDF');
   const field = (name: string) => Number(new RegExp(`/${name} (\\d+)`).exec(tail[1]!)?.[1]);
   const [size, root, info, previous] = [field('Size'), field('Root'), field('Info'), Number(tail[2])];
+  let next = size;
+  /** Objects of the update, by number: the text after `N 0 obj\n` up to `\nendobj`. */
+  const objects = new Map<number, string | Buffer>();
+
+  const metadata = next++;
+  const xmp = Buffer.from(xmpPacket(meta), 'utf8');
+  objects.set(metadata, Buffer.concat([Buffer.from(`<</Type /Metadata\n/Subtype /XML\n/Length ${xmp.length}>>\nstream\n`, 'latin1'), xmp, Buffer.from('\nendstream', 'latin1')]));
   const catalog = objectDict(pdf, root)
     .replace(/\/Lang \((?:[^()\\]|\\.)*\)/, '')
     .replace(/\/PageMode \/\w+/, '')
-    .replace(/>>$/, `/Lang (${meta.lang.replace(/[^A-Za-z0-9-]/g, '')})\n/PageMode /UseOutlines>>`);
+    .replace(/\/Metadata \d+ 0 R/, '')
+    .replace(/>>$/, `/Lang (${pdfLang(meta.lang)})\n/Metadata ${metadata} 0 R\n/PageMode /UseOutlines>>`);
+  objects.set(root, catalog);
   const pages = Number(/\/Count (\d+)/.exec(objectDict(pdf, Number(/\/Pages (\d+) 0 R/.exec(catalog)![1])))![1]);
   const infoDict = [
     `/Title ${pdfText(meta.title)}`,
@@ -650,18 +1109,78 @@ export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array
     `/CreationDate (${date})`,
     `/ModDate (${date})`,
   ].join('\n');
+  objects.set(info, `<<${infoDict}>>`);
+  for (const [num, dict] of meta.headings ? outlineTitleFixes(pdf, catalog, new Set(meta.headings)) : []) objects.set(num, dict);
+
+  const structTreeRoot = refNumber(/\/StructTreeRoot (\d+ 0 R)/.exec(catalog)?.[1]);
+  if (structTreeRoot !== undefined) {
+    const reader = new XrefReader(pdf);
+    for (const [num, stream] of artifactStreams(reader)) objects.set(num, stream);
+    const { changed, added } = listBodies(reader, structTreeRoot, next);
+    for (const [num, dict] of [...changed, ...added]) objects.set(num, dict);
+    next += added.length;
+  }
   const id = createHash('sha256').update(pdf).update(JSON.stringify(meta)).digest('hex').slice(0, 32);
 
-  let update = '\n';
+  const chunks: Buffer[] = [Buffer.from('\n', 'latin1')];
+  let at = pdf.length + 1;
+  const write = (chunk: string | Buffer) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+    chunks.push(bytes);
+    at += bytes.length;
+  };
   const offsets = new Map<number, number>();
-  const outline = meta.headings ? outlineTitleFixes(pdf, catalog, new Set(meta.headings)) : [];
-  for (const [num, dict] of [[root, catalog], [info, `<<${infoDict}>>`], ...outline] as const) {
-    offsets.set(num, pdf.length + update.length);
-    update += `${num} 0 obj\n${dict}\nendobj\n`;
+  const numbers = [...objects.keys()].sort((a, b) => a - b);
+  for (const num of numbers) {
+    offsets.set(num, at);
+    write(`${num} 0 obj\n`);
+    write(objects.get(num)!);
+    write('\nendobj\n');
   }
-  const xrefAt = pdf.length + update.length;
-  update += 'xref\n';
-  for (const num of [...offsets.keys()].sort((a, b) => a - b)) update += `${num} 1\n${String(offsets.get(num)).padStart(10, '0')} 00000 n \n`;
-  update += `trailer\n<</Size ${size}\n/Root ${root} 0 R\n/Info ${info} 0 R\n/Prev ${previous}\n/ID [<${id}> <${id}>]>>\nstartxref\n${xrefAt}\n%%EOF\n`;
-  return { pdf: new Uint8Array(Buffer.concat([pdf, Buffer.from(update, 'latin1')])), pages };
+  const xrefAt = at;
+  let xref = 'xref\n';
+  for (const num of numbers) xref += `${num} 1\n${String(offsets.get(num)).padStart(10, '0')} 00000 n \n`;
+  xref += `trailer\n<</Size ${next}\n/Root ${root} 0 R\n/Info ${info} 0 R\n/Prev ${previous}\n/ID [<${id}> <${id}>]>>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  write(xref);
+  return { pdf: new Uint8Array(Buffer.concat([pdf, ...chunks])), pages };
+}
+
+/**
+ * The page content streams that markArtifacts changes, as new stream objects under their old numbers: Flate
+ * streams only (a stream with other filters or parameters is left as it is), compressed again with zlib at level 9,
+ * whose output depends on the input alone (for one build of zlib: the one Node bundles, as Chromium's own streams
+ * depend on the zlib it bundles).
+ */
+function artifactStreams(reader: XrefReader): [number, Buffer][] {
+  const out: [number, Buffer][] = [];
+  const seen = new Set<number>();
+  /** A value's text, an indirect reference resolved. */
+  const resolve = (text: string | undefined) => {
+    const ref = refNumber(text);
+    return ref === undefined ? text : reader.object(ref).value;
+  };
+  for (const page of reader.pages()) {
+    const pageDict = reader.object(page).value;
+    const num = refNumber(dictEntry(pageDict, 'Contents')?.text);
+    if (num === undefined || seen.has(num)) continue; // an array of streams: not rewritten
+    // A form XObject with its own structure content (/StructParents) must not be drawn inside an artifact: a page
+    // that uses one is left as it is. (Chromium draws none; an image XObject is plain content.)
+    const resources = resolve(dictEntry(pageDict, 'Resources')?.text);
+    const xobjects = resources?.startsWith('<<') ? resolve(dictEntry(resources, 'XObject')?.text) : undefined;
+    if (xobjects?.startsWith('<<') && dictKeys(xobjects).some((key) => dictEntry(resolve(dictEntry(xobjects, key.slice(1))?.text) ?? '', 'StructParents'))) continue;
+    seen.add(num);
+    const { value, stream } = reader.object(num);
+    if (!stream || dictEntry(value, 'Filter')?.text !== '/FlateDecode' || dictKeys(value).some((k) => k !== '/Filter' && k !== '/Length')) continue;
+    let content: string;
+    try {
+      content = inflateSync(stream).toString('latin1');
+    } catch {
+      continue;
+    }
+    const marked = markArtifacts(content);
+    if (marked === undefined) continue;
+    const data = deflateSync(Buffer.from(marked, 'latin1'), { level: 9 });
+    out.push([num, Buffer.concat([Buffer.from(`<</Filter /FlateDecode\n/Length ${data.length}>>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')])]);
+  }
+  return out;
 }

@@ -58,6 +58,7 @@ function requireDefinedArguments(name: string, fn: (...args: unknown[]) => unkno
  * nothing: the view models hand over every value worded and ready to print.
  */
 function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
+  const text = (value: unknown) => escapeMarkdown(String(value));
   const args = (a: unknown[]) => a.slice(0, -1); // Handlebars passes its options last
   const options = (a: unknown[]) => a[a.length - 1] as HelperOptions;
   return {
@@ -66,7 +67,16 @@ function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
       if (value instanceof SafeString) return value.toString();
       if (value === undefined) throw positionedError(`"${String(options(a).hash.expression)}" not defined`, options(a));
       if (value === null) return '';
-      return escapeMarkdown(String(value));
+      return text(value);
+    },
+    lang(...a) {
+      // `{{lang nameEn "en"}}`: words of another language, marked as such (a screen reader changes voice, the
+      // stylesheet justifies and breaks them as Latin). A null language means the page's own.
+      const [value, tag] = args(a) as [string, string | null];
+      if (tag === null || tag === undefined) return new SafeString(text(value));
+      if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(tag)) throw positionedError(`"${tag}" is not a language tag`, options(a));
+      const name = options(a).hash.name === true ? ' class="name"' : '';
+      return new SafeString(`<span lang="${tag}"${name}>${text(value)}</span>`);
     },
     cite(...a) {
       const [labels] = args(a) as [readonly string[]];
@@ -87,7 +97,8 @@ function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
     footnote(...a) {
       const [note] = args(a) as [Footnote];
       const url = note.url && /^https?:\/\/[^\s<>]+$/.test(note.url) ? ` <${note.url}>` : '';
-      return new SafeString(`[^${note.label}]: ${escapeMarkdown(note.text)}${url}`);
+      const body = note.lang ? `<span lang="${note.lang}">${text(note.text)}</span>` : text(note.text);
+      return new SafeString(`[^${note.label}]: ${body}${url}`);
     },
   };
 }

@@ -71,6 +71,12 @@ export const Publication = Type.Object(
     language: Type.String({ pattern: '^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$', description: 'BCP 47 tag of the language the data’s text is written in.' }),
     cover_lines: Type.Optional(Type.Array(Text('A line printed under the title on the cover.'))),
     keywords: Type.Optional(Type.Array(Text('A keyword for document metadata.'), { uniqueItems: true })),
+    punctuation: Type.Optional(
+      StringEnum(
+        ['full-width', 'as-written'],
+        'full-width (the default): ASCII , : ; ( ) ? ! between Han characters print as their full-width forms; as-written: text prints exactly as the data has it.',
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -4,6 +4,7 @@
 import { comparePartialDates, dateSpan, formatUtcOffset, inZone, partialDate, zonedInstant } from './dates.ts';
 import { formatCount, formatDate, formatDateRange, formatDuration, formatList, formatMonthDay, formatYearSpan } from './format.ts';
 import { fill, type BriefName, type Locale } from './locale.ts';
+import { mapDatasetText, typesetText } from './typography.ts';
 import type { Citation, Dataset, Dialogue, DialogueEvent, Outcome, OutcomeStatus, Participation, Person, Role, SessionTime, Side, SourceRemark } from './schema.ts';
 
 /** Statuses that leave work to do; their items print as unchecked boxes, and their groups come first. */
@@ -15,6 +16,8 @@ export interface Footnote {
   label: string;
   text: string;
   url: string | null;
+  /** The source's language where it is not the data's (an English page's title), else null. */
+  lang: string | null;
 }
 
 /** Collects the citations a brief uses as footnotes; the renderer lists them in the order a reader meets them. */
@@ -41,8 +44,9 @@ class Footnotes {
     const section = c.section ? source.sections?.find((s) => s.id === c.section) : undefined;
     const parts = [source.kind === 'document' ? `《${source.title}》` : source.title];
     if (section) parts.push(fill(this.locale.section_of, { section: section.title }));
-    if (source.file) parts.push(`${this.locale.source_file} ${source.file}`);
-    return { label, text: parts.join(this.locale.footnote_separator), url: source.url ?? null };
+    if (source.file) parts.push(fill(this.locale.source_file, { file: source.file }));
+    const foreign = source.language.toLowerCase() !== this.dataset.publication.language.toLowerCase() && !source.language.toLowerCase().startsWith('zh');
+    return { label, text: parts.join(this.locale.footnote_separator), url: source.url ?? null, lang: foreign ? source.language : null };
   }
 
   all(): Footnote[] {
@@ -362,6 +366,8 @@ export interface PersonView {
   /** "（原文異寫：安東尼·布林肯）", or null. */
   variants: string | null;
   nameEn: string;
+  /** The English name's language tag, or null when it is not recorded (then nameEn is the locale's 未記載). */
+  nameEnLang: string | null;
   nameEnCites: string[];
   roles: Note[];
   occasions: string[];
@@ -422,6 +428,7 @@ export function rosterView(data: Dataset, locale: Locale, facts: SeriesFacts = s
           name: p.name,
           variants: p.name_variants?.length ? fill(locale.parenthetical, { text: labelValue(variantsLabel, formatList(locale, p.name_variants)) }) : null,
           nameEn: p.name_en ?? locale.not_recorded,
+          nameEnLang: p.name_en ? 'en' : null,
           nameEnCites: footnotes.cite([p.name_en_source]),
           roles: [...p.roles]
             .sort((a, b) => comparePartialDates(a.from, b.from))
@@ -546,6 +553,15 @@ export function checklistView(data: Dataset, locale: Locale, facts: SeriesFacts 
 }
 
 export type BriefView = ChronologyView | RosterView | ChecklistView;
+
+/**
+ * The dataset as the briefs print it: its text typeset (full-width punctuation between Han characters) unless
+ * publication.yaml asks for punctuation as written. Every view model starts from this.
+ */
+export function printedDataset(data: Dataset): Dataset {
+  const punctuation = data.publication.punctuation ?? 'full-width';
+  return punctuation === 'as-written' ? data : mapDatasetText(data, (text) => typesetText(text, punctuation));
+}
 
 export function briefView(name: BriefName, data: Dataset, locale: Locale, facts: SeriesFacts = seriesFacts(data, locale)): BriefView {
   if (name === 'chronology') return chronologyView(data, locale, facts);

@@ -2,10 +2,11 @@
 import { fromHtml } from './html.ts';
 import { describe, expect, it } from 'vitest';
 import { formatDate, formatDateRange } from '../pipeline/format.ts';
-import { roleText } from '../pipeline/views.ts';
+import { printedDataset, roleText } from '../pipeline/views.ts';
 import { realDataset, renderAll } from './render.ts';
 
-const dataset = await realDataset();
+// The data as the briefs print it: its text typeset (full-width punctuation between Han characters).
+const dataset = printedDataset(await realDataset());
 const { briefs, locale } = await renderAll(dataset);
 const brief = (name: string) => briefs.find((b) => b.name === name)!;
 /** The text a reader sees, whitespace collapsed, without the joiners that glue note marks. */
@@ -27,8 +28,8 @@ describe('the chronology', () => {
   it('has every event, and the sessions with local and Beijing times, durations and "not recorded"', () => {
     for (const e of dataset.events) expect(text).toContain(formatDate(locale, e.date));
     expect(text).toContain('America/Anchorage（UTC−8）');
-    expect(text).toMatch(/第2場\s*2021年3月18日\s*約19:45\s*約22:00\s*約3月19日 11:45\s*約3月19日 14:00\s*約2小時15分鐘/);
-    expect(text).toMatch(/第3場\s*2021年3月19日\s*未記載\s*12:02\s*未記載\s*3月20日 04:02\s*未記載/);
+    expect(text).toMatch(/第2場\s*2021年3月18日\s*約19:45\s*約22:00\s*約3月19日11:45\s*約3月19日14:00\s*約2小時15分鐘/);
+    expect(text).toMatch(/第3場\s*2021年3月19日\s*未記載\s*12:02\s*未記載\s*3月20日04:02\s*未記載/);
   });
 
   it('lists entries in date order', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEpub, epubIdentifier, type EpubInput } from '../pipeline/epub.ts';
-import { publicationView } from '../pipeline/views.ts';
+import { printedDataset, publicationView } from '../pipeline/views.ts';
 import { epubcheck } from './epubcheck.ts';
 import { ROOT } from './helpers.ts';
 import { fromHtml } from './html.ts';
@@ -30,6 +30,7 @@ const input: EpubInput = {
   chapters: briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment })),
   stylesheet: readFileSync(join(TEMPLATES, 'style.css'), 'utf8'),
   tocLabel: locale.toc,
+  accessibilitySummary: locale.epub_accessibility,
 };
 
 function writeEpub(name: string, bytes: Uint8Array): string {
@@ -111,7 +112,7 @@ describe('the EPUB of the real briefs', () => {
   it('lists every chapter and its sections in the nav document, in place of each chapter\'s own contents', () => {
     expect(opf).toContain('<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>');
     const nav = book['OEBPS/nav.xhtml']!;
-    expect(nav).toContain('<nav epub:type="toc" id="toc">');
+    expect(nav).toContain('<nav epub:type="toc" id="toc" role="doc-toc">');
     expect(nav).toContain(`<h1>${locale.toc}</h1>`);
     expect(nav).toContain('lang="zh-Hant" xml:lang="zh-Hant"');
     const chapterLinks = [...nav.matchAll(/<a href="(\w+\.xhtml)">/g)].map((m) => m[1]);
@@ -126,19 +127,23 @@ describe('the EPUB of the real briefs', () => {
 
   it('has every person and every outcome of the data in its text', () => {
     const text = chapterFiles.map((f) => fromHtml(book[f]!).text).join('\n');
-    for (const p of dataset.people) expect(text, p.id).toContain(p.name);
-    for (const o of dataset.outcomes) expect(text, o.id).toContain(o.text);
+    // As printed: the data's text typeset (full-width punctuation between Han characters).
+    const printed = printedDataset(dataset);
+    for (const p of printed.people) expect(text, p.id).toContain(p.name);
+    for (const o of printed.outcomes) expect(text, o.id).toContain(o.text);
   });
 
-  it('shows the checklist\'s boxes as spans with their state, checked unless the item needs follow-up', () => {
+  it('shows the checklist\'s boxes as images with the locale\'s alternate text, settled unless the item needs follow-up', () => {
     const checklist = book['OEBPS/checklist.xhtml']!;
     expect(checklist).not.toContain('<input');
     const followUp = ['to-be-implemented', 'to-be-negotiated', 'explored', 'keep-communicating'];
-    const boxes = [...checklist.matchAll(/<span class="task-box" role="checkbox" aria-checked="(true|false)" aria-disabled="true"><\/span>/g)];
+    const boxes = [...checklist.matchAll(/<img class="task-box" src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="([^"]+)" data-checked="(true|false)" \/>/g)];
     expect(boxes).toHaveLength(dataset.outcomes.length);
-    expect(boxes.filter((m) => m[1] === 'false')).toHaveLength(dataset.outcomes.filter((o) => followUp.includes(o.status)).length);
-    expect(book['OEBPS/style.css']).toContain('.task-box[aria-checked="true"]');
+    expect(boxes.filter((m) => m[2] === 'false')).toHaveLength(dataset.outcomes.filter((o) => followUp.includes(o.status)).length);
+    for (const m of boxes) expect(m[1]).toBe(m[2] === 'true' ? locale.checklist.settled : locale.checklist.follow_up);
+    expect(book['OEBPS/style.css']).toContain('li.task-list-item img.task-box');
   });
+
 
   it('keeps every note mark linked to its note within the chapter, marked as noteref and footnotes', () => {
     for (const f of chapterFiles) {

@@ -55,7 +55,11 @@ describe('hostile text in the data', async () => {
   it('never becomes a script, an image, a link, emphasis or strikethrough', () => {
     for (const { name, doc } of docs) {
       expect(doc.elements('script'), name).toEqual([]);
-      expect(doc.elements('img'), name).toEqual([]);
+      // The checklist's own boxes are images (img.task-box, an SVG data: URL); no other image may appear.
+      for (const img of doc.elements('img')) {
+        expect(img.properties.className, name).toEqual(['task-box']);
+        expect(String(img.properties.src), name).toMatch(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/);
+      }
       expect(doc.elements('del'), name).toEqual([]);
       expect(doc.elements('strong').map((e) => JSON.stringify(e.children)).join(), name).not.toContain('粗體');
       for (const a of doc.elements('a')) {

@@ -47,10 +47,11 @@ function twoDatasets(name: string): { a: string; b: string } {
   return { a, b };
 }
 
-const leftovers = (out: string) => ({
+/** What builds of `out` by the processes `pids` left behind (other tests run at the same time have their own). */
+const leftovers = (out: string, pids: readonly number[]) => ({
   lock: existsSync(join(out, LOCK_FILE)),
   generations: readdirSync(join(out, '.generations')).filter((n) => n !== 'current' && n !== readlinkSafe(join(out, '.generations', 'current'))),
-  profiles: readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX) && !processAlive(Number(n.slice(PROFILE_PREFIX.length).split('-')[0]))),
+  profiles: readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX) && pids.includes(Number(n.slice(PROFILE_PREFIX.length).split('-')[0]))),
 });
 function readlinkSafe(path: string): string | undefined {
   try {
@@ -103,15 +104,17 @@ describe('an atomic publish', () => {
     expect(logs.some((l) => /^could not tidy .*: cannot write .*g-1-old: the operation is not permitted/.test(l))).toBe(true);
     // The next build finishes the tidying.
     await build(options(to));
-    expect(leftovers(out).generations).toEqual([]);
+    expect(leftovers(out, []).generations).toEqual([]);
   });
 
   it('leaves one whole state when a build is killed with SIGKILL at random moments', async () => {
     const started = performance.now();
     let kills = 0;
+    const pids: number[] = [];
     for (let round = 0; round < 4; round++) {
       const to = visible(out).get('zh-Hant/chronology.md') === stateA.get('zh-Hant/chronology.md') ? b : a;
       const child = spawn('node', ['pipeline/launch.mjs', 'build', '--data', to, '--out', out, '--format', 'md,html,epub', '--force', '--quiet'], { cwd: ROOT });
+      pids.push(child.pid!);
       const delay = [150, 400, 700, 1000][round]!;
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
@@ -124,7 +127,7 @@ describe('an atomic publish', () => {
     // Any build, a no-op one included, clears what the killed ones left.
     const noop = spawn('node', ['pipeline/launch.mjs', 'build', '--data', a, '--out', out, '--format', 'md,html,epub', '--quiet'], { cwd: ROOT });
     expect(await new Promise((r) => noop.once('exit', r))).toBe(0);
-    expect(leftovers(out)).toEqual({ lock: false, generations: [], profiles: [] });
+    expect(leftovers(out, pids)).toEqual({ lock: false, generations: [], profiles: [] });
     expect(performance.now() - started).toBeLessThan(60_000);
   }, 90_000);
 });
@@ -148,7 +151,7 @@ describe('Ctrl-C and SIGTERM', () => {
     });
     child.kill(signal);
     const code = await new Promise<number | null>((r) => child.once('exit', r));
-    return { code, stderr, browser };
+    return { code, stderr, browser, pid: child.pid! };
   };
 
   beforeAll(async () => {
@@ -157,20 +160,20 @@ describe('Ctrl-C and SIGTERM', () => {
 
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s while printing: one line, exit %i, no lock, no generation, no browser', async (signal, exitCode) => {
     const before = visible(out);
-    const { code, stderr, browser } = await interrupted(signal, 'printing');
+    const { code, stderr, browser, pid } = await interrupted(signal, 'printing');
     expect(stderr).toBe('interrupted; the previous outputs are unchanged\n');
     expect(code).toBe(exitCode);
     expect(visible(out)).toEqual(before);
-    expect(leftovers(out)).toEqual({ lock: false, generations: [], profiles: [] });
+    expect(leftovers(out, [pid])).toEqual({ lock: false, generations: [], profiles: [] });
     for (let i = 0; i < 30 && processAlive(browser!); i++) await new Promise((r) => setTimeout(r, 100));
     expect(processAlive(browser!)).toBe(false);
   }, 60_000);
 
   it('SIGTERM before the browser starts: the same line, and the lock released', async () => {
-    const { code, stderr } = await interrupted('SIGTERM', 'validating');
+    const { code, stderr, pid } = await interrupted('SIGTERM', 'validating');
     expect(code).toBe(143);
     expect(stderr).toBe('interrupted; the previous outputs are unchanged\n');
-    expect(leftovers(out)).toEqual({ lock: false, generations: [], profiles: [] });
+    expect(leftovers(out, [pid])).toEqual({ lock: false, generations: [], profiles: [] });
   }, 60_000);
 });
 

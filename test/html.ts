@@ -46,8 +46,10 @@ export function fromHtml(html: string): ParsedHtml {
     taskItems: elements('li')
       .filter((li) => (li.properties.className as string[] | undefined)?.includes('task-list-item'))
       .map((li) => {
+        // The box is an image (`img.task-box`, its state in data-checked); a plain GFM fragment still has an input.
         let checked = false;
         visit(li, 'element', (e: Element) => {
+          if (e.tagName === 'img' && (e.properties.className as string[] | undefined)?.includes('task-box')) checked = e.properties.dataChecked === 'true';
           if (e.tagName === 'input') checked = e.properties.checked === true;
         });
         return { checked, text: textOf(li) };

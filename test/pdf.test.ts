@@ -4,13 +4,14 @@ import { createServer, type Server } from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPrinter, PrintError } from '../pipeline/browser.ts';
 import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
 import { formatDateRangeZh } from '../pipeline/dates.ts';
 import { DiagnosticError } from '../pipeline/diagnostics.ts';
 import { ROOT, FIXTURES } from './helpers.ts';
+import { printedDataset } from '../pipeline/views.ts';
 import { realDataset } from './render.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-'));
@@ -62,7 +63,8 @@ async function fonts(pdf: Uint8Array): Promise<{ subtype: string; name: string; 
   return out;
 }
 
-const dataset = await realDataset();
+// As the briefs print it: the data's text typeset (full-width punctuation between Han characters).
+const dataset = printedDataset(await realDataset());
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 describe('the PDFs of a full build', () => {
@@ -139,6 +141,9 @@ describe('the PDFs of a full build', () => {
     for (const [name, pdf] of Object.entries(pdfs)) {
       const list = await fonts(pdf);
       expect(list.length, name).toBeGreaterThan(0);
+      // One subset per face the document uses (serif and sans, 400 and 700), not one per unicode-range slice.
+      expect(list.length, name).toBeLessThanOrEqual(4);
+      expect(new Set(list.map((f) => f.name.slice(8))).size, name).toBe(list.length);
       for (const f of list) {
         expect(f.subtype, `${name} ${f.name}`).toBe('/CIDFontType2');
         expect(f.embedded, `${name} ${f.name}`).toBe(true);
@@ -162,6 +167,18 @@ describe('the PDFs of a full build', () => {
     const raw = Buffer.from(pdfs.chronology!).toString('latin1');
     expect(raw).toContain('/StructTreeRoot');
     expect(raw).toMatch(/\/ID\s*\[\s*<[0-9a-f]{32}>\s*<[0-9a-f]{32}>\s*\]/i);
+  });
+
+  it('carry small fonts: one subset per face, under 150 KiB of font programs a brief and 250 KiB the dossier', async () => {
+    // Measured on the embedded programs (/FontFile2 streams as stored), which the font subsets decide; before, the
+    // unicode-range slices made 52 programs and 190 KiB for the chronology alone.
+    for (const [name, pdf] of Object.entries(pdfs)) {
+      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+      let bytes = 0;
+      for (const [, obj] of doc.context.enumerateIndirectObjects()) if (obj instanceof PDFRawStream && obj.dict.has(PDFName.of('Length1'))) bytes += obj.contents.byteLength;
+      expect(bytes, name).toBeGreaterThan(0);
+      expect(bytes, name).toBeLessThan((name === 'dossier' ? 250 : 150) * 1024);
+    }
   });
 
   it('stay small: a brief of a few pages is under 400 KiB', () => {

@@ -89,7 +89,7 @@ describe('the chronology view', () => {
   it('says which rounds have converted times, from the data', () => {
     expect(view.brief.intro).toMatch(/美國阿拉斯加州安克雷奇各場會議另列北京時間。$/);
     const session2 = entries.find((e) => e.id === 'dialogue-2021-03')!.sessions!.rows[1]!;
-    expect(session2.cells).toEqual(['第2場', '2021年3月18日', '約19:45', '約22:00', '約3月19日 11:45', '約3月19日 14:00', '約2小時15分鐘']);
+    expect(session2.cells).toEqual(['第2場', '2021年3月18日', '約19:45', '約22:00', '約3月19日11:45', '約3月19日14:00', '約2小時15分鐘']);
   });
 
   it('shows no converted column and says nothing of conversion where every time is already in the reference zone', async () => {

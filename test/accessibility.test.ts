@@ -1,0 +1,135 @@
+// Accessibility as institutions check it, on what a build writes: axe-core's WCAG 2.2 AA and best-practice rules on
+// every HTML page, and Ace by DAISY (the EPUB accessibility checker) on the EPUB. Both run offline, on the same
+// Chromium the build prints with. About 20 s on two cores: the build 3 s, axe 5–10 s, Ace 6–10 s.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { AxeResults, RunOptions } from 'axe-core';
+import puppeteer, { type Browser } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_FLAGS, findBrowser, NO_BROWSER_HELP } from '../pipeline/browser.ts';
+import { readTemplates, renderBriefs, renderDossier } from '../pipeline/briefs.ts';
+import { build, defaultBuildOptions } from '../pipeline/build.ts';
+import { loadLocale } from '../pipeline/locale.ts';
+import { publicationView } from '../pipeline/views.ts';
+import { ROOT } from './helpers.ts';
+import { realDataset } from './render.ts';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// Ace's command line on Puppeteer (its plain `ace` runs on Electron, whose binary is not installed).
+const ACE_CLI = require.resolve('@daisy/ace/bin/ace-puppeteer.js');
+
+/** WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices: every rule of these runs, none is turned off. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+/** Every HTML page of a full build. */
+const PAGES = ['index.html', 'zh-Hant/chronology.html', 'zh-Hant/roster.html', 'zh-Hant/checklist.html', 'zh-Hant/dossier.html'];
+
+const work = mkdtempSync(join(tmpdir(), 'briefs-a11y-'));
+const out = join(work, 'out');
+const chromium = findBrowser();
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  const dataDir = join(ROOT, 'data');
+  const templatesDir = join(ROOT, 'templates');
+  await build({ ...defaultBuildOptions(), dataDir, templatesDir, outDir: out, formats: ['html', 'epub'] });
+  // The build writes the dossier's page only to print it (with 'pdf'); it is rendered here as the build renders it,
+  // beside the other pages, so that it is checked without printing.
+  const [data, locale, templates] = await Promise.all([realDataset(), loadLocale(templatesDir, 'zh-Hant'), readTemplates([join(dataDir, 'templates'), templatesDir])]);
+  const briefs = renderBriefs({ data, locale, templates, withDossier: true });
+  writeFileSync(join(out, 'zh-Hant/dossier.html'), renderDossier(briefs, publicationView(data, locale), locale, templates));
+  if (!chromium) throw new Error(NO_BROWSER_HELP);
+  // Page scripts on (the printer turns them off): axe runs in the page.
+  browser = await puppeteer.launch({ executablePath: chromium.path, headless: true, args: CHROMIUM_FLAGS, pipe: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** axe's results for one page of the build, loaded from its file. */
+async function axe(page: string): Promise<AxeResults> {
+  const tab = await browser!.newPage();
+  try {
+    await tab.goto(pathToFileURL(join(out, page)).href, { waitUntil: 'load', timeout: 60_000 });
+    await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+    await tab.addScriptTag({ content: AXE_SOURCE });
+    const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS } };
+    return await tab.evaluate((o) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, o), options);
+  } finally {
+    await tab.close();
+  }
+}
+
+describe('axe-core on every HTML page of a build', () => {
+  it.each(PAGES)('%s has no violation of WCAG 2.2 AA or of a best practice', async (page) => {
+    const results = await axe(page);
+    expect(results.testEngine.version).toMatch(/^4\./);
+    // The rules did run: a page that failed to load would pass vacuously.
+    expect(results.passes.map((r) => r.id)).toEqual(expect.arrayContaining(['document-title', 'html-has-lang', 'landmark-one-main', 'region']));
+    const report = results.violations.flatMap((v) => [
+      `${v.id} (${v.impact}) on ${v.nodes.length} element(s): ${v.help} (${v.helpUrl})`,
+      ...v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`),
+    ]);
+    expect(results.violations.map((v) => `${v.id} ×${v.nodes.length}`), `${page}:\n${report.join('\n')}`).toEqual([]);
+  }, 60_000);
+});
+
+/** The parts of Ace's report (EARL, https://daisy.github.io/ace/docs/report-json/) this test reads. */
+interface AceReport {
+  'earl:result': { 'earl:outcome': 'pass' | 'fail' };
+  'earl:assertedBy': { 'doap:release': { 'doap:revision': string } };
+  assertions: {
+    'earl:testSubject': { url: string };
+    assertions: { 'earl:test': { 'dct:title': string; 'earl:impact': string }; 'earl:result': { 'dct:description': string } }[];
+  }[];
+  'a11y-metadata': { missing: string[]; present: string[] };
+}
+
+describe('Ace by DAISY on the EPUB of a build', () => {
+  it('finds no violation, and the accessibility metadata EPUB Accessibility 1.1 asks for', async () => {
+    const reports = join(work, 'ace');
+    const temp = join(work, 'ace-temp');
+    mkdirSync(temp);
+    // Ace's Puppeteer runs the system Chromium (it has none of its own); its config and logs go to the work folder.
+    const env = {
+      ...process.env,
+      PUPPETEER_EXECUTABLE_PATH: chromium!.path,
+      PUPPETEER_SKIP_DOWNLOAD: '1',
+      // Ace gives Chromium 5 s to start, too short on a busy machine.
+      ACE_TIMEOUT_INITIAL: '60000',
+      XDG_CONFIG_HOME: join(work, 'config'),
+      XDG_STATE_HOME: join(work, 'state'),
+      XDG_DATA_HOME: join(work, 'data'),
+      XDG_CACHE_HOME: join(work, 'cache'),
+    };
+    const epub = join(out, 'zh-Hant/briefs.epub');
+    await promisify(execFile)(process.execPath, [ACE_CLI, '--silent', '--force', '--outdir', reports, '--tempdir', temp, epub], { env, timeout: 150_000 });
+    const report = JSON.parse(readFileSync(join(reports, 'report.json'), 'utf8')) as AceReport;
+    const violations = report.assertions.flatMap((doc) =>
+      doc.assertions.map((a) => ({ impact: a['earl:test']['earl:impact'], rule: a['earl:test']['dct:title'], file: doc['earl:testSubject'].url, text: a['earl:result']['dct:description'] })),
+    );
+    const byImpact: Record<string, number> = {};
+    const byRule: Record<string, number> = {};
+    for (const v of violations) {
+      byImpact[v.impact] = (byImpact[v.impact] ?? 0) + 1;
+      byRule[`${v.rule} (${v.impact}) in ${v.file}`] = (byRule[`${v.rule} (${v.impact}) in ${v.file}`] ?? 0) + 1;
+    }
+    const summary = [
+      `Ace ${report['earl:assertedBy']['doap:release']['doap:revision']}: ${JSON.stringify(byImpact)}`,
+      ...Object.entries(byRule).map(([rule, n]) => `  ${n} × ${rule}`),
+      ...violations.slice(0, 10).map((v) => `  ${v.file}: ${v.text}`),
+    ].join('\n');
+    expect(byImpact, summary).toEqual({});
+    expect(report['earl:result']['earl:outcome'], summary).toBe('pass');
+    const required = ['schema:accessMode', 'schema:accessModeSufficient', 'schema:accessibilityFeature', 'schema:accessibilityHazard', 'schema:accessibilitySummary', 'dcterms:conformsTo', 'a11y:certifiedBy'];
+    expect(report['a11y-metadata'].present).toEqual(expect.arrayContaining(required));
+  }, 180_000);
+});

@@ -1,0 +1,138 @@
+// The font subsets every output carries: exactly the characters asked for, TrueType outlines, the same bytes for the
+// same characters, cut once and then read from the cache; and the coverage check, which still refuses a character
+// no bundled face has.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as fontkit from 'fontkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { documentCoverage } from '../pipeline/coverage.ts';
+import { BUNDLED_FAMILIES, bundledFaces, codePointsOf, fontFaceCss, missingGlyphs, subsetFace, subsetFaces, type SubsetFace } from '../pipeline/fonts.ts';
+
+const require = createRequire(import.meta.url);
+const work = mkdtempSync(join(tmpdir(), 'briefs-fonts-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Han, kana-free CJK punctuation, the ideographic space, Latin, digits, and a line break (which no font maps).
+const text = '中美戰略對話年表：第一輪（北京）「成果」　Strategic Dialogue 2005–2021\n';
+const serif400 = BUNDLED_FAMILIES.find((f) => f.family === 'Noto Serif TC')!;
+
+/** The characters a font's cmap maps to a real glyph (fontkit lists format 4's closing U+FFFF → .notdef too). */
+function cmapOf(data: Uint8Array): { font: fontkit.Font; chars: number[] } {
+  const font = fontkit.create(Buffer.from(data)) as fontkit.Font;
+  return { font, chars: font.characterSet.filter((cp) => font.glyphForCodePoint(cp).id !== 0).sort((a, b) => a - b) };
+}
+
+describe('a subset of a bundled face', () => {
+  let faces: SubsetFace[];
+  it('is cut for each family and weight, named by face and content hash', async () => {
+    faces = await subsetFaces(codePointsOf(text), { cacheDir: null });
+    expect(faces.map((f) => `${f.family} ${f.weight}`)).toEqual(['Noto Serif TC 400', 'Noto Serif TC 700', 'Noto Sans TC 400', 'Noto Sans TC 700']);
+    expect(faces.map((f) => f.file.replace(/-[0-9a-f]{8}\.woff2$/, ''))).toEqual(['noto-serif-tc-400', 'noto-serif-tc-700', 'noto-sans-tc-400', 'noto-sans-tc-700']);
+    for (const f of faces) expect(f.file).toMatch(/^noto-(serif|sans)-tc-[47]00-[0-9a-f]{8}\.woff2$/);
+  });
+
+  it('maps every character of the text, and nothing else', () => {
+    const wanted = codePointsOf(text).filter((cp) => cp !== 0x0a);
+    for (const f of faces) {
+      const { font, chars } = cmapOf(f.data);
+      expect(chars, f.file).toEqual(wanted);
+      // Only the glyphs those need: .notdef, one per character, and a few their layout features reach (vertical forms).
+      expect(font.numGlyphs, f.file).toBeGreaterThan(wanted.length);
+      expect(font.numGlyphs, f.file).toBeLessThan(wanted.length + 15);
+    }
+  });
+
+  it('has TrueType (glyf) outlines, so a PDF embeds it as CIDFontType2, and the family name CSS asks for', () => {
+    for (const f of faces) {
+      const { font } = cmapOf(f.data);
+      const tables = Object.keys((font as unknown as { directory: { tables: Record<string, unknown> } }).directory.tables);
+      expect(tables, f.file).toContain('glyf');
+      expect(tables, f.file).not.toContain('CFF ');
+      expect(font.familyName, f.file).toBe(f.family);
+      expect(font.postscriptName, f.file).toMatch(/^NotoS(erif|ans)TC-(Regular|Bold)$/);
+    }
+  });
+
+  it('is declared by one @font-face per face, with no unicode-range', () => {
+    const css = fontFaceCss(faces);
+    expect(css.match(/@font-face/g)).toHaveLength(4);
+    expect(css).not.toContain('unicode-range');
+    for (const f of faces) expect(css).toContain(`font-family: '${f.family}';\n  font-style: normal;\n  font-weight: ${f.weight};\n  font-display: block;\n  src: url(fonts/${f.file}) format('woff2');`);
+  });
+
+  it('is the same bytes for the same characters, in whatever order, and another file for others', async () => {
+    const again = await subsetFace(serif400, 400, codePointsOf([...text].reverse().join('')), { cacheDir: null });
+    expect(again.file).toBe(faces[0]!.file);
+    expect(Buffer.compare(Buffer.from(again.data), Buffer.from(faces[0]!.data))).toBe(0);
+    const other = await subsetFace(serif400, 400, codePointsOf(`${text}續`), { cacheDir: null });
+    expect(other.file).not.toBe(faces[0]!.file);
+    expect(cmapOf(other.data).chars).toContain('續'.codePointAt(0));
+  });
+
+  it('can be TrueType instead of woff2', async () => {
+    const ttf = await subsetFace(serif400, 400, codePointsOf(text), { cacheDir: null, format: 'ttf' });
+    expect(ttf.file).toMatch(/^noto-serif-tc-400-[0-9a-f]{8}\.ttf$/);
+    expect(Buffer.from(ttf.data.subarray(0, 4)).toString('hex')).toBe('00010000');
+    expect(cmapOf(ttf.data).chars).toEqual(cmapOf(faces[0]!.data).chars);
+    expect(fontFaceCss([ttf])).toContain(`src: url(fonts/${ttf.file}) format('truetype');`);
+  });
+});
+
+describe('the subset cache', () => {
+  it('keeps a cut subset and reads it back instead of cutting it again; a file cut short is cut again', async () => {
+    const cacheDir = join(work, 'cache');
+    const first = await subsetFace(serif400, 400, codePointsOf(text), { cacheDir });
+    const [name, ...more] = readdirSync(cacheDir);
+    expect(more).toEqual([]);
+    expect(name).toMatch(/^noto-serif-tc-400-[0-9a-f]{64}\.woff2$/);
+    expect(Buffer.compare(readFileSync(join(cacheDir, name!)), Buffer.from(first.data))).toBe(0);
+
+    // A whole file with one byte changed: it is what comes back, so nothing was cut.
+    const marked = Buffer.from(first.data);
+    marked[marked.length - 1] = marked[marked.length - 1]! ^ 0xff;
+    writeFileSync(join(cacheDir, name!), marked);
+    const cached = await subsetFace(serif400, 400, codePointsOf(text), { cacheDir });
+    expect(Buffer.compare(Buffer.from(cached.data), marked)).toBe(0);
+
+    // A file cut short is not taken: the subset is cut again, and the cache mended.
+    writeFileSync(join(cacheDir, name!), marked.subarray(0, 100));
+    const recut = await subsetFace(serif400, 400, codePointsOf(text), { cacheDir });
+    expect(Buffer.compare(Buffer.from(recut.data), Buffer.from(first.data))).toBe(0);
+    expect(Buffer.compare(readFileSync(join(cacheDir, name!)), Buffer.from(first.data))).toBe(0);
+  });
+});
+
+describe('glyph coverage', () => {
+  it('still reports a character no bundled face has, for every family and weight, in the same words', () => {
+    expect(missingGlyphs([0x20000, 0x4e2d])).toEqual(
+      BUNDLED_FAMILIES.flatMap((f) => f.weights.map((weight) => ({ codePoint: 0x20000, char: '𠀀', family: f.family, weight }))),
+    );
+    const [d] = documentCoverage([{ name: 'chronology', text: '年表𠀀' }], new Map());
+    expect(d).toEqual({
+      file: 'chronology brief',
+      line: 1,
+      column: 1,
+      severity: 'error',
+      message: 'U+20000 "𠀀" is not in the bundled fonts (Noto Serif TC 400) (expected characters the Noto Serif TC and Noto Sans TC fonts can draw)',
+      rule: 'missing-glyph',
+    });
+  });
+
+  it('passes only characters that the complete fonts the subsets are cut from have', () => {
+    // The check reads the @fontsource slices; a subset is cut from the complete font. Every character a slice has
+    // must be in the complete font of its family and weight, or a brief could pass the check and print without it.
+    for (const family of BUNDLED_FAMILIES) {
+      for (const weight of family.weights) {
+        const full = fontkit.create(readFileSync(require.resolve(`${family.full.pkg}/${family.full.files[weight]}`))) as fontkit.Font;
+        const lacking: number[] = [];
+        for (const slice of bundledFaces().filter((f) => f.family === family.family && f.weight === weight)) {
+          const font = fontkit.create(readFileSync(slice.path)) as fontkit.Font;
+          for (const [a, b] of slice.ranges) for (let cp = a; cp <= b; cp++) if (font.hasGlyphForCodePoint(cp) && !full.hasGlyphForCodePoint(cp)) lacking.push(cp);
+        }
+        expect(lacking, `${family.family} ${weight}`).toEqual([]);
+      }
+    }
+  }, 60_000);
+});
