@@ -200,7 +200,8 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     async close() {
       openBrowsers.delete(browser);
       await browser.close().catch(() => undefined);
-      await rm(profile, { recursive: true, force: true });
+      // Chromium may still be writing its last files as it exits: retried rather than left behind.
+      await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

@@ -92,6 +92,11 @@ class XrefReader {
     }
   }
 
+  /** Every object number the cross-reference sections list, in order. */
+  numbers(): number[] {
+    return [...this.offsets.keys()].sort((a, b) => a - b);
+  }
+
   /** Page object numbers in page order. */
   pages(): number[] {
     const out: number[] = [];
@@ -1142,7 +1147,97 @@ export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array
   for (const num of numbers) xref += `${num} 1\n${String(offsets.get(num)).padStart(10, '0')} 00000 n \n`;
   xref += `trailer\n<</Size ${next}\n/Root ${root} 0 R\n/Info ${info} 0 R\n/Prev ${previous}\n/ID [<${id}> <${id}>]>>\nstartxref\n${xrefAt}\n%%EOF\n`;
   write(xref);
-  return { pdf: new Uint8Array(Buffer.concat([pdf, ...chunks])), pages };
+  return { pdf: new Uint8Array(packPdf(Buffer.concat([pdf, ...chunks]))), pages };
+}
+
+/** Objects packed into one object stream: enough to compress well, few enough to read one quickly. */
+const OBJECTS_PER_STREAM = 200;
+
+/**
+ * The finished PDF written out whole and small (ISO 32000-1 §7.5.7, §7.5.8): every object at its latest version, so
+ * what incremental updates superseded is gone; dictionaries and arrays — the structure tree, the outline, fonts'
+ * dictionaries, which Chromium writes as plain text — packed into Flate-compressed object streams; streams copied as
+ * they are; a compressed cross-reference stream with the trailer's entries. Deterministic: zlib at level 9 gives the
+ * same bytes for the same objects.
+ */
+export function packPdf(pdf: Buffer): Buffer {
+  const reader = new XrefReader(pdf);
+  const tail = /trailer\s*<<([\s\S]*?)>>\s*startxref\s*\d+\s*%%EOF\s*$/.exec(pdf.toString('latin1', Math.max(0, pdf.length - 2048)));
+  if (!tail) throw new Error('no trailer to pack');
+  const trailer = tail[1]!;
+  const root = /\/Root (\d+) 0 R/.exec(trailer)![1];
+  const info = /\/Info (\d+) 0 R/.exec(trailer)?.[1];
+  const id = /\/ID\s*\[[^\]]*\]/.exec(trailer)?.[0];
+  const numbers = reader.numbers();
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.7\n%\xE2\xE3\xCF\xD3\n', 'latin1')];
+  let at = chunks[0]!.length;
+  const write = (b: Buffer) => {
+    chunks.push(b);
+    at += b.length;
+  };
+  // Where each object ends up: [1, offset] written directly, [2, stream, index] inside an object stream.
+  const entries = new Map<number, [1, number] | [2, number, number]>();
+  const packed: { num: number; value: string }[] = [];
+  for (const num of numbers) {
+    const o = reader.object(num);
+    if (o.stream) {
+      entries.set(num, [1, at]);
+      write(Buffer.concat([Buffer.from(`${num} 0 obj\n${o.value}\nstream\n`, 'latin1'), o.stream, Buffer.from('\nendstream\nendobj\n', 'latin1')]));
+    } else packed.push({ num, value: o.value });
+  }
+  let next = (numbers.at(-1) ?? 0) + 1;
+  for (let i = 0; i < packed.length; i += OBJECTS_PER_STREAM) {
+    const group = packed.slice(i, i + OBJECTS_PER_STREAM);
+    const bodies: string[] = [];
+    const header: string[] = [];
+    let offset = 0;
+    group.forEach(({ num, value }, index) => {
+      header.push(`${num} ${offset}`);
+      bodies.push(value);
+      offset += Buffer.byteLength(value, 'latin1') + 1;
+      entries.set(num, [2, next, index]);
+    });
+    const head = `${header.join(' ')}\n`;
+    const data = deflateSync(Buffer.from(head + bodies.join('\n') + '\n', 'latin1'), { level: 9 });
+    entries.set(next, [1, at]);
+    write(Buffer.concat([Buffer.from(`${next} 0 obj\n<</Type /ObjStm /N ${group.length} /First ${Buffer.byteLength(head, 'latin1')} /Filter /FlateDecode /Length ${data.length}>>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream\nendobj\n', 'latin1')]));
+    next++;
+  }
+  // The cross-reference stream is the last object; its own entry points at itself.
+  const xrefNum = next;
+  entries.set(xrefNum, [1, at]);
+  const size = xrefNum + 1;
+  const rows = Buffer.alloc(size * 7);
+  for (let num = 0; num < size; num++) {
+    const e = entries.get(num);
+    const row = num * 7;
+    if (!e) {
+      rows.writeUInt8(0, row);
+      rows.writeUInt32BE(0, row + 1);
+      rows.writeUInt16BE(num === 0 ? 65535 : 0, row + 5);
+    } else if (e[0] === 1) {
+      rows.writeUInt8(1, row);
+      rows.writeUInt32BE(e[1], row + 1);
+      rows.writeUInt16BE(0, row + 5);
+    } else {
+      rows.writeUInt8(2, row);
+      rows.writeUInt32BE(e[1], row + 1);
+      rows.writeUInt16BE(e[2], row + 5);
+    }
+  }
+  const xref = deflateSync(rows, { level: 9 });
+  const xrefAt = at;
+  write(
+    Buffer.concat([
+      Buffer.from(
+        `${xrefNum} 0 obj\n<</Type /XRef /Size ${size} /W [1 4 2] /Root ${root} 0 R${info ? ` /Info ${info} 0 R` : ''}${id ? ` ${id}` : ''} /Filter /FlateDecode /Length ${xref.length}>>\nstream\n`,
+        'latin1',
+      ),
+      xref,
+      Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`, 'latin1'),
+    ]),
+  );
+  return Buffer.concat(chunks);
 }
 
 /**

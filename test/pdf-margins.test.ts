@@ -12,6 +12,7 @@ import { runningHeadCss } from '../pipeline/briefs.ts';
 import { codePointsOf, facesFor, fontFaceCss } from '../pipeline/fonts.ts';
 import type { Locale } from '../pipeline/locale.ts';
 import { loadMarginFonts, pageMarginCss, printPdf, unescapeCss, type PdfMetadata } from '../pipeline/pdf.ts';
+import { pdfObjectsText } from './pdf-objects.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-margins-'));
 const title = '中美經貿會談年表';
@@ -103,7 +104,7 @@ describe('the running header and footer of a page whose body shares none of thei
     expect(text).toContain(title);
     expect(text).toContain('第1頁,共1頁');
     expect(text).toContain('abc123');
-    expect(Buffer.from(pdf).toString('latin1')).toContain('/FontFile2');
+    expect(await pdfObjectsText(pdf)).toContain('/FontFile2');
     const used = await fonts(pdf);
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((f) => !f.embedded)).toEqual([]);
@@ -140,7 +141,7 @@ describe('the running header and footer of a page whose body shares none of thei
     const file = writePage('twice', runningHeadCss(title, { page_of: pageOf } as Locale), table);
     const first = await printPdf(printer!, { name: 'twice', file, paper: 'a4', metadata });
     const second = await printPdf(printer!, { name: 'twice', file, paper: 'a4', metadata });
-    expect(Buffer.from(first.pdf).toString('latin1')).toContain('(node');
+    expect(await pdfObjectsText(first.pdf)).toContain('(node');
     expect(Buffer.from(second.pdf).equals(Buffer.from(first.pdf))).toBe(true);
     await expectHeaderAndFooter(first.pdf);
   });
