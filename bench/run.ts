@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { findBrowser } from '../pipeline/browser.ts';
 import { generateDataset } from './generate.ts';
 
@@ -109,11 +110,11 @@ async function measure(scale: number): Promise<Row> {
   const coldMs = median(coldWalls);
   const lastCold = JSON.parse(await readFile(join(dir, 'cold.json'), 'utf8')) as { built: { path: string; pages?: number }[] };
   const pages = lastCold.built.filter((f) => f.path.endsWith('.pdf')).reduce((n, f) => n + (f.pages ?? 0), 0);
-  const counts = await readFile(join(data, 'outcomes.yaml'), 'utf8');
+  const outcomes = (parse(await readFile(join(data, 'outcomes.yaml'), 'utf8')) as { outcomes: unknown[] }).outcomes.length;
   return {
     scale,
     rounds: 7 * scale,
-    outcomes: (counts.match(/^ {2}- id:/gm) ?? []).length,
+    outcomes,
     pages,
     stages,
     coldMs,
