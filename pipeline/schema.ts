@@ -71,6 +71,19 @@ export const Publication = Type.Object(
     language: Type.String({ pattern: '^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$', description: 'BCP 47 tag of the language the data’s text is written in.' }),
     cover_lines: Type.Optional(Type.Array(Text('A line printed under the title on the cover.'))),
     keywords: Type.Optional(Type.Array(Text('A keyword for document metadata.'), { uniqueItems: true })),
+    zh_hans: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            term: Text('A name or term as the data writes it (Traditional Chinese).'),
+            form: Text('How the zh-Hans edition writes it, where mainland usage differs beyond characters (布希 → 布什).'),
+            source: Citation,
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Explicit zh-Hans forms of names and terms, each cited; they win over OpenCC’s conversion.' },
+      ),
+    ),
     punctuation: Type.Optional(
       StringEnum(
         ['full-width', 'as-written'],

@@ -34,7 +34,7 @@ export type Punctuation = 'full-width' | 'as-written';
 export const typesetText = (text: string, punctuation: Punctuation): string => (punctuation === 'full-width' ? fullWidthPunctuation(text) : text);
 
 /** The fields of the dataset that hold prose or names, which print as text (not ids, dates, URLs, file names). */
-const TEXT_FIELDS = new Set(['name', 'name_variants', 'title', 'basis', 'purpose', 'summary', 'text', 'ordinal_in_source', 'country', 'short_title', 'publisher', 'cover_lines']);
+const TEXT_FIELDS = new Set(['name', 'name_variants', 'title', 'basis', 'purpose', 'summary', 'text', 'ordinal_in_source', 'country', 'short_title', 'publisher', 'cover_lines', 'keywords']);
 
 /**
  * The dataset with every text field passed through `convert`, once, before any view wording is added around it: the
