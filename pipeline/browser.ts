@@ -134,6 +134,9 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     await rm(profile, { recursive: true, force: true });
     throw err;
   });
+  // Over the pipe (fds 3 and 4), a write racing Chromium's exit — Ctrl-C closes it mid-print — fails with EPIPE; with
+  // no listener that error would crash the process while it reports the interruption.
+  for (const stream of (browser.process()?.stdio ?? []) as (NodeJS.EventEmitter | null)[]) stream?.on('error', () => undefined);
   openBrowsers.add(browser);
   options.log?.(`browser: ${choice.path} (${choice.source}), pid ${browser.process()?.pid ?? '?'}`);
   const root = resolve(allowedDir) + sep;
