@@ -75,29 +75,6 @@ export function comparePartialDates(a: string, b: string): number {
   return PRECISION_RANK[pa.precision] - PRECISION_RANK[pb.precision];
 }
 
-/** Traditional Chinese date at its own precision: 2005年, 2008年12月, 2021年3月18日. */
-export function formatDateZh(text: string): string {
-  const d = partialDate(text);
-  if (d.precision === 'year') return `${d.year}年`;
-  if (d.precision === 'month') return `${d.year}年${d.month}月`;
-  return `${d.year}年${d.month}月${d.day}日`;
-}
-
-/** A range printed as a range, dropping what the end shares with the start: 2021年3月18日至19日. */
-export function formatDateRangeZh(start: string, end?: string): string {
-  if (end === undefined || end === start) return formatDateZh(start);
-  const s = partialDate(start);
-  const e = partialDate(end);
-  if (s.precision === 'day' && e.precision === 'day' && s.year === e.year) {
-    if (s.month === e.month) return `${formatDateZh(start)}至${e.day}日`;
-    return `${formatDateZh(start)}至${e.month}月${e.day}日`;
-  }
-  if (s.precision === 'month' && e.precision === 'month' && s.year === e.year) {
-    return `${formatDateZh(start)}至${e.month}月`;
-  }
-  return `${formatDateZh(start)}至${formatDateZh(end)}`;
-}
-
 // ---------- times and zones ----------
 
 export function parseLocalTime(text: string): { hour: number; minute: number } | { error: string } {
@@ -195,13 +172,4 @@ export function formatUtcOffset(offsetMinutes: number): string {
   const h = Math.floor(abs / 60);
   const m = abs % 60;
   return `UTC${sign}${h}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
-}
-
-/** A duration in Traditional Chinese: 2小時15分鐘, 45分鐘, 3小時. */
-export function formatDurationZh(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (h === 0) return `${m}分鐘`;
-  if (m === 0) return `${h}小時`;
-  return `${h}小時${m}分鐘`;
 }

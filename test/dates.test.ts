@@ -1,16 +1,20 @@
 // Partial dates, ranges, times, zones and durations.
 import { describe, expect, it } from 'vitest';
+import { formatDate, formatDateRange, formatDuration } from '../pipeline/format.ts';
+import { loadLocale } from '../pipeline/locale.ts';
+import { TEMPLATES } from './render.ts';
 import {
   comparePartialDates,
-  formatDateRangeZh,
-  formatDateZh,
-  formatDurationZh,
   formatUtcOffset,
   inZone,
   isIanaZone,
   parsePartialDate,
   zonedInstant,
 } from '../pipeline/dates.ts';
+
+
+// Worded by the zh-Hant locale (format.ts); the dates module itself knows no language.
+const locale = await loadLocale(TEMPLATES, 'zh-Hant');
 
 describe('partial dates', () => {
   it('parse at their own precision', () => {
@@ -33,17 +37,17 @@ describe('partial dates', () => {
   });
 
   it('print in Traditional Chinese at their precision, never padded', () => {
-    expect(formatDateZh('2008-12')).toBe('2008年12月');
-    expect(formatDateZh('2005')).toBe('2005年');
-    expect(formatDateZh('2005-08-01')).toBe('2005年8月1日');
+    expect(formatDate(locale, '2008-12')).toBe('2008年12月');
+    expect(formatDate(locale, '2005')).toBe('2005年');
+    expect(formatDate(locale, '2005-08-01')).toBe('2005年8月1日');
   });
 
   it('print ranges as ranges, dropping what the end shares with the start', () => {
-    expect(formatDateRangeZh('2021-03-18', '2021-03-19')).toBe('2021年3月18日至19日');
-    expect(formatDateRangeZh('2007-06-30', '2007-07-01')).toBe('2007年6月30日至7月1日');
-    expect(formatDateRangeZh('2007-12-31', '2008-01-01')).toBe('2007年12月31日至2008年1月1日');
-    expect(formatDateRangeZh('2008-12')).toBe('2008年12月');
-    expect(formatDateRangeZh('2008-11', '2008-12')).toBe('2008年11月至12月');
+    expect(formatDateRange(locale, '2021-03-18', '2021-03-19')).toBe('2021年3月18日至19日');
+    expect(formatDateRange(locale, '2007-06-30', '2007-07-01')).toBe('2007年6月30日至7月1日');
+    expect(formatDateRange(locale, '2007-12-31', '2008-01-01')).toBe('2007年12月31日至2008年1月1日');
+    expect(formatDateRange(locale, '2008-12')).toBe('2008年12月');
+    expect(formatDateRange(locale, '2008-11', '2008-12')).toBe('2008年11月至12月');
   });
 });
 
@@ -74,8 +78,8 @@ describe('times and zones', () => {
     expect(formatUtcOffset(480)).toBe('UTC+8');
     expect(formatUtcOffset(-480)).toBe('UTC−8');
     expect(formatUtcOffset(330)).toBe('UTC+5:30');
-    expect(formatDurationZh(135)).toBe('2小時15分鐘');
-    expect(formatDurationZh(45)).toBe('45分鐘');
-    expect(formatDurationZh(180)).toBe('3小時');
+    expect(formatDuration(locale, 135)).toBe('2小時15分鐘');
+    expect(formatDuration(locale, 45)).toBe('45分鐘');
+    expect(formatDuration(locale, 180)).toBe('3小時');
   });
 });

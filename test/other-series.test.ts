@@ -36,6 +36,18 @@ function headerPattern(data: Dataset): RegExp {
   return new RegExp(`^(${titles.join('|')})`);
 }
 
+/** Every page of every PDF but the dossier's cover starts with its running header and carries "page X of Y". */
+function expectRunningHeadAndFoot(pdfs: Record<string, string[]>, own: Dataset): void {
+  const header = headerPattern(own);
+  for (const [file, pages] of Object.entries(pdfs)) {
+    pages.forEach((text, i) => {
+      if (file === 'dossier.pdf' && i === 0) return;
+      expect(text, `${file} page ${i + 1}`).toContain(`第${i + 1}頁，共${pages.length}頁`);
+      expect(text, `${file} page ${i + 1}`).toMatch(header);
+    });
+  }
+}
+
 /** Builds a fixture to every format and reads back what a reader sees in each file, page by page for PDFs. */
 async function buildFixture(name: string) {
   const out = join(work, name);
@@ -118,13 +130,7 @@ describe('a second series: the 2025 economic and trade talks', async () => {
   });
 
   it('prints a running header and a "page X of Y" footer on every page but the cover', () => {
-    for (const [file, pages] of Object.entries(built.pdfs)) {
-      pages.forEach((text, i) => {
-        if (file === 'dossier.pdf' && i === 0) return;
-        expect(text, `${file} page ${i + 1}`).toContain(`第${i + 1}頁，共${pages.length}頁`);
-        expect(text, `${file} page ${i + 1}`).toMatch(headerPattern(own));
-      });
-    }
+    expectRunningHeadAndFoot(built.pdfs, own);
   });
 });
 
@@ -146,13 +152,7 @@ describe('the smallest dataset: one round, no one named, no events, no outcomes'
   });
 
   it('prints a running header and a footer on every page, though its body uses few of their characters', () => {
-    for (const [file, pages] of Object.entries(built.pdfs)) {
-      pages.forEach((text, i) => {
-        if (file === 'dossier.pdf' && i === 0) return;
-        expect(text, `${file} page ${i + 1}`).toContain(`第${i + 1}頁，共${pages.length}頁`);
-        expect(text, `${file} page ${i + 1}`).toMatch(headerPattern(own));
-      });
-    }
+    expectRunningHeadAndFoot(built.pdfs, own);
   });
 
   it('makes an EPUB that EPUBCheck passes', async () => {

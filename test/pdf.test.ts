@@ -8,12 +8,13 @@ import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPrinter, PrintError } from '../pipeline/browser.ts';
 import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
-import { formatDateRangeZh } from '../pipeline/dates.ts';
+import { formatDateRange } from '../pipeline/format.ts';
+import { loadLocale } from '../pipeline/locale.ts';
 import { DiagnosticError } from '../pipeline/diagnostics.ts';
 import { ROOT, FIXTURES } from './helpers.ts';
 import { pdfObjectsText } from './pdf-objects.ts';
 import { printedDataset } from '../pipeline/views.ts';
-import { realDataset } from './render.ts';
+import { realDataset, TEMPLATES } from './render.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -66,6 +67,7 @@ async function fonts(pdf: Uint8Array): Promise<{ subtype: string; name: string; 
 
 // As the briefs print it: the data's text typeset (full-width punctuation between Han characters).
 const dataset = printedDataset(await realDataset());
+const locale = await loadLocale(TEMPLATES, 'zh-Hant');
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 describe('the PDFs of a full build', () => {
@@ -84,14 +86,14 @@ describe('the PDFs of a full build', () => {
       if (p.name_en) expect(texts.roster, p.id).toContain(squash(p.name_en));
     }
     for (const d of dataset.dialogues) {
-      expect(texts.chronology, d.id).toContain(squash(formatDateRangeZh(d.start, d.end)));
-      expect(texts.roster, d.id).toContain(squash(formatDateRangeZh(d.start, d.end)));
+      expect(texts.chronology, d.id).toContain(squash(formatDateRange(locale, d.start, d.end)));
+      expect(texts.roster, d.id).toContain(squash(formatDateRange(locale, d.start, d.end)));
     }
     for (const o of dataset.outcomes) expect(texts.checklist, o.id).toContain(squash(o.text));
     // The dossier holds all of it.
     for (const p of dataset.people) expect(texts.dossier, p.id).toContain(squash(p.name));
     for (const o of dataset.outcomes) expect(texts.dossier, o.id).toContain(squash(o.text));
-    for (const d of dataset.dialogues) expect(texts.dossier, d.id).toContain(squash(formatDateRangeZh(d.start, d.end)));
+    for (const d of dataset.dialogues) expect(texts.dossier, d.id).toContain(squash(formatDateRange(locale, d.start, d.end)));
   });
 
   it('have pages, a running header, "page X of Y" footers and an outline from the headings', async () => {
