@@ -100,7 +100,8 @@ async function measure(scale: number): Promise<Row> {
     const noop = await cli(['build', '--data', data, '--out', out], join(dir, 'noop.json'));
     if (!noop.report!.upToDate) throw new Error('a build right after a build was not a no-op');
     noops.push(noop.wallMs);
-    floors.push(await floor(['chronology', 'roster', 'checklist', 'dossier'].map((n) => join(out, 'zh-Hant', `${n}.html`))));
+    // The same pages the build prints: both editions' three briefs and dossier.
+    floors.push(await floor(['zh-Hant', 'zh-Hans'].flatMap((lang) => ['chronology', 'roster', 'checklist', 'dossier'].map((n) => join(out, lang, `${n}.html`)))));
   }
   const stageNames = Object.keys(colds[0]!.stages);
   const stages = Object.fromEntries(stageNames.map((s) => [s, median(colds.map((c) => c.stages[s]!))]));
@@ -142,7 +143,7 @@ function table(rows: Row[], npmNoopMs: number): string {
     ...lines,
     '',
     `No-op \`npm run build\` as typed, real data: ${s(npmNoopMs)} s (median of 5). Medians of ${REPEATS[1]}, ${REPEATS[10]} and ${REPEATS[100]} runs at 1×, 10× and 100×; ${cpus().length} cores, Node ${process.versions.node}.`,
-    'The floor (`bench/floor.mjs`) is a plain script that launches the same browser once and prints the same four HTML files (three briefs and the dossier) with `page.pdf`, two at a time. "Printing" is its time from launch to close, compared with the PDF stage (which includes the launch, the outline, the dossier\'s second pass for its page numbers, and finishing); "whole script" is its wall time with Node\'s start, compared with the cold build timed the same way.',
+    'The floor (`bench/floor.mjs`) is a plain script that launches the same browser once and prints the same eight HTML files (each edition\'s three briefs and dossier) with `page.pdf`, two at a time. "Printing" is its time from launch to close, compared with the PDF stage (which includes the launch, the outline, the dossier\'s second pass for its page numbers, and finishing); "whole script" is its wall time with Node\'s start, compared with the cold build timed the same way.',
   ].join('\n');
 }
 

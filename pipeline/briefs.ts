@@ -2,12 +2,12 @@
 import Handlebars from 'handlebars';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BRIEF_NAMES, type BriefName, type Locale } from './locale.ts';
-import type { Format } from './options.ts';
+import { BRIEF_NAMES, fill, type BriefName, type Locale } from './locale.ts';
+import type { Format, Lang } from './options.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading } from './markdown-to-html.ts';
 import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
-import { briefView, printedDataset, publicationView, seriesFacts, type PublicationView } from './views.ts';
+import { briefView, foreignPassages, printedDataset, publicationView, seriesFacts, type PublicationView } from './views.ts';
 
 export interface Templates {
   markdown: TemplateSource[];
@@ -117,10 +117,16 @@ export interface RenderInput {
   withDossier?: boolean;
 }
 
-/** Renders every brief to Markdown and HTML. Pure: no clock, no machine path, no random id. */
+/** The stylesheet of an edition's font faces: each edition is set in its own script's faces. */
+export const fontsCssOf = (lang: Lang): string => `fonts.${lang}.css`;
+
+/**
+ * Renders every brief to Markdown and HTML, in the edition of `locale.lang` (the data converted to its script when
+ * it is not the data's own). Pure: no clock, no machine path, no random id.
+ */
 export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAMES, withDossier = false }: RenderInput): RenderedBrief[] {
-  const data = printedDataset(source);
-  const md = createMarkdownRenderer(templates.markdown);
+  const data = printedDataset(source, locale.lang);
+  const md = createMarkdownRenderer(templates.markdown, foreignPassages(data, locale.lang));
   const layout = compileHtml(templates.layout);
   const facts = seriesFacts(data, locale);
   const publication = publicationView(data, locale, facts);
@@ -138,6 +144,7 @@ export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAM
       siteTitle: publication.title,
       author: publication.publisher,
       assets: '../assets/',
+      fontsCss: fontsCssOf(locale.lang),
       home: '../',
       printStyle: runningHeadCss(view.brief.title, locale),
       body: fragment.html,
@@ -190,44 +197,59 @@ export function renderDossier(briefs: readonly RenderedBrief[], publication: Pub
     tocLabel: locale.toc,
     asOf: publication.asOf,
     assets: '../assets/',
+    fontsCss: fontsCssOf(locale.lang),
     printStyle,
     briefs: parts,
   });
 }
 
+/** One edition as the index lists it: its words and what it says of itself. */
+export interface IndexEdition {
+  publication: PublicationView;
+  locale: Locale;
+}
+
 /**
- * The index page: every brief (a build of some briefs leaves the others' files in place, so all are listed) in every
- * format that is built, the dossier and the EPUB.
+ * The index page: every edition, each with every brief (a build of some briefs or editions leaves the others' files
+ * in place, so all are listed) in every format that is built, the dossier and the EPUB. The page speaks the first
+ * edition's language; each edition's part is marked with its own.
  */
-export function renderIndex(publication: PublicationView, locale: Locale, templates: Templates, formats: readonly Format[]): string {
-  const dir = locale.lang;
+export function renderIndex(editions: readonly IndexEdition[], templates: Templates, formats: readonly Format[]): string {
   const perBrief = formats.filter((f) => f !== 'epub');
-  const whole = [
-    ...(formats.includes('pdf') ? [{ href: `${dir}/dossier.pdf`, label: `${publication.dossierTitle}(${locale.formats.pdf})` }] : []),
-    ...(formats.includes('epub') ? [{ href: `${dir}/briefs.epub`, label: `${publication.dossierTitle}(${locale.formats.epub})` }] : []),
-  ];
+  const first = editions[0]!;
   return compileHtml(templates.index)({
-    lang: locale.lang,
-    title: publication.title,
-    description: publication.description,
-    whole,
-    briefs: BRIEF_NAMES.map((name) => ({
-      title: publication.briefs[name].title,
-      description: publication.briefs[name].description,
-      href: `${dir}/${name}.${formats.includes('html') ? 'html' : perBrief[0] ?? 'md'}`,
-      formats: perBrief.map((f) => ({ href: `${dir}/${name}.${f}`, label: locale.formats[f] })),
-    })),
+    lang: first.locale.lang,
+    title: first.publication.title,
+    description: first.publication.description,
+    fontsCss: editions.map((e) => fontsCssOf(e.locale.lang)),
+    editions: editions.map(({ publication, locale }) => {
+      const dir = locale.lang;
+      return {
+        lang: locale.lang,
+        // The page's own language needs no mark; another edition's part is marked, and titled by its own words.
+        ownLang: locale.lang === first.locale.lang ? null : locale.lang,
+        heading: locale.edition,
+        whole: [
+          ...(formats.includes('pdf') ? [{ href: `${dir}/dossier.pdf`, label: `${publication.dossierTitle}${fill(locale.parenthetical, { text: locale.formats.pdf })}` }] : []),
+          ...(formats.includes('epub') ? [{ href: `${dir}/briefs.epub`, label: `${publication.dossierTitle}${fill(locale.parenthetical, { text: locale.formats.epub })}` }] : []),
+        ],
+        briefs: BRIEF_NAMES.map((name) => ({
+          title: publication.briefs[name].title,
+          description: publication.briefs[name].description,
+          href: `${dir}/${name}.${formats.includes('html') ? 'html' : perBrief[0] ?? 'md'}`,
+          formats: perBrief.map((f) => ({ href: `${dir}/${name}.${f}`, label: locale.formats[f] })),
+        })),
+      };
+    }),
   });
 }
 
-/** Every Markdown and HTML output of a build, with the stylesheet and the index. */
-export function briefOutputs(briefs: readonly RenderedBrief[], publication: PublicationView, locale: Locale, templates: Templates, formats: readonly Format[]): OutputFile[] {
+/** The Markdown and HTML outputs of one edition's briefs. */
+export function briefOutputs(briefs: readonly RenderedBrief[], lang: Lang, formats: readonly Format[]): OutputFile[] {
   const files: OutputFile[] = [];
   for (const b of briefs) {
-    if (formats.includes('md')) files.push({ path: `${locale.lang}/${b.name}.md`, content: b.markdown });
-    if (formats.includes('html')) files.push({ path: `${locale.lang}/${b.name}.html`, content: b.html });
+    if (formats.includes('md')) files.push({ path: `${lang}/${b.name}.md`, content: b.markdown });
+    if (formats.includes('html')) files.push({ path: `${lang}/${b.name}.html`, content: b.html });
   }
-  files.push({ path: 'assets/style.css', content: templates.stylesheet });
-  files.push({ path: 'index.html', content: renderIndex(publication, locale, templates, formats) });
   return files;
 }

@@ -3,23 +3,27 @@
 // files linked in), printed into, and switched in by one atomic rename (output.ts), so a reader of the output folder
 // sees the whole last build or the whole new one, whatever happens.
 import { rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
-import { briefOutputs, readTemplates, renderBriefs, renderDossier, type OutputFile, type RenderedBrief } from './briefs.ts';
+import { briefOutputs, fontsCssOf, readTemplates, renderBriefs, renderDossier, renderIndex, type OutputFile, type RenderedBrief, type Templates } from './briefs.ts';
 import { browserIdentity, buildInputsKey, entryFor, hash, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
-import { describeWriteError, DiagnosticError } from './diagnostics.ts';
+import { editionsOf, isOwnEdition } from './convert.ts';
+import { describeWriteError, DiagnosticError, UsageError } from './diagnostics.ts';
 import { interruption, onForcedExit, throwIfInterrupted } from './interrupt.ts';
 import { buildEpub, epubIdentifier } from './epub.ts';
-import { documentCoverage } from './coverage.ts';
+import { documentCoverage, documentScript, readableText, textPlaces } from './coverage.ts';
 import { codePointsOf, DIGITS, fontFaceCss, subsetFaces, withoutCssComments } from './fonts.ts';
 import { datasetCounts, loadDataset } from './load.ts';
 import { loadLocale, type Locale } from './locale.ts';
 import { acquireLock } from './lock.ts';
-import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Paper } from './options.ts';
+import { NAMES_REVIEW, namesReview } from './names-review.ts';
+import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Lang, type Paper } from './options.ts';
 import { abandonGeneration, beginGeneration, carryOver, publishGeneration, removeStaleProfiles, stageFiles, stagingDir, tidyOutput, type Generation, type PublishStep } from './output.ts';
 import { printPdf, type PdfMetadata } from './pdf.ts';
-import { printedDataset, publicationView, type PublicationView } from './views.ts';
+import type { ForeignPassage } from './render-markdown.ts';
+import type { Dataset } from './schema.ts';
+import { foreignPassages, printedDataset, publicationView, type PublicationView } from './views.ts';
 
 export { ALL_FORMATS, PAPERS } from './options.ts';
 
@@ -35,6 +39,8 @@ export interface BuildOptions {
   templatesDir: string;
   only: readonly BriefName[];
   formats: readonly Format[];
+  /** The editions to write and print; absent, every edition the data can make (each is rendered all the same). */
+  langs?: readonly Lang[];
   paper: Paper;
   /** Rebuild every output, whatever the cache says. */
   force?: boolean;
@@ -105,6 +111,34 @@ const stopwatch = () => {
   };
 };
 
+/** One edition, rendered: its words, its printed data, its briefs and dossier, its own fonts. */
+interface RenderedEdition {
+  lang: Lang;
+  locale: Locale;
+  publication: PublicationView;
+  briefs: RenderedBrief[];
+  dossierHtml: string;
+  /** What it prints in the other script (verbatim quotations, sources' own titles), set in that script's faces. */
+  passages: ForeignPassage[];
+  /** Each document with the running header and footer it will carry. */
+  documents: { name: string; text: string }[];
+}
+
+function renderEdition(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[], withDossier: boolean): RenderedEdition {
+  const printed = printedDataset(data, locale.lang);
+  const publication = publicationView(printed, locale);
+  const briefs = renderBriefs({ data, locale, templates, only, withDossier });
+  const dossierHtml = withDossier ? renderDossier(briefs, publication, locale, templates) : '';
+  const documents = [
+    ...briefs.map((b) => ({ name: `${locale.lang} ${b.name}`, text: `${b.html}${b.title}${locale.page_of}` })),
+    ...(withDossier ? [{ name: `${locale.lang} dossier`, text: `${dossierHtml}${publication.dossierTitle}${locale.page_of}` }] : []),
+  ];
+  // Only the passages the edition prints: a source nothing in it cites needs no faces of the other script.
+  const readable = documents.map((d) => readableText(d.text));
+  const passages = foreignPassages(printed, locale.lang).filter((p) => readable.some((t) => t.includes(p.text)));
+  return { lang: locale.lang, locale, publication, briefs, dossierHtml, passages, documents };
+}
+
 /** Runs a build. Data and font problems throw a DiagnosticError before anything is written. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => undefined);
@@ -126,40 +160,60 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const loaded = await loadDataset(options.dataDir);
     if (!loaded.dataset) throw new DiagnosticError(loaded.diagnostics, options.dataDir);
     const data = loaded.dataset;
+    const available = editionsOf(data);
+    const unavailable = (options.langs ?? []).filter((l) => !available.includes(l));
+    if (unavailable.length) {
+      throw new UsageError(`the data is written in ${data.publication.language}, so no ${unavailable.join(' or ')} edition can be made from it (expected --lang ${available.join(',')})`);
+    }
     stages.validate = lap();
     throwIfInterrupted();
 
     // A dataset folder's own templates/ comes first, so a publisher can restyle without forking.
-    const [locale, templates] = await Promise.all([loadLocale(options.templatesDir, 'zh-Hant'), readTemplates([join(options.dataDir, 'templates'), options.templatesDir])]);
+    const localeFiles = available.map((lang) => join(options.templatesDir, 'locales', `${lang}.yaml`));
+    const [templates, ...locales] = await Promise.all([readTemplates([join(options.dataDir, 'templates'), options.templatesDir]), ...available.map((lang) => loadLocale(options.templatesDir, lang))]);
+    const localeTexts = await Promise.all(localeFiles.map((f) => readFile(f, 'utf8')));
     const wantPdf = options.formats.includes('pdf');
-    const wantEpub = options.formats.includes('epub');
     // The dossier holds all three briefs; a build of some briefs only leaves it alone.
     const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
-    const publication = publicationView(printedDataset(data), locale);
-    const briefs = renderBriefs({ data, locale, templates, only: options.only, withDossier });
-    const dossierHtml = withDossier ? renderDossier(briefs, publication, locale, templates) : '';
+    // Every edition the data can make is rendered (it is cheap), so the index and each edition's fonts are the same
+    // whatever --lang asks for; only the editions asked for are written and printed.
+    const editions = locales.map((locale) => renderEdition(data, locale, templates, options.only, withDossier));
     stages.render = lap();
 
-    // Each document with the running header and footer it will carry.
-    const documents = [
-      ...briefs.map((b) => ({ name: b.name, text: `${b.html}${b.title}${locale.page_of}` })),
-      ...(withDossier ? [{ name: 'dossier', text: `${dossierHtml}${publication.dossierTitle}${locale.page_of}` }] : []),
-    ];
-    const missing = documentCoverage(documents, loaded.texts);
-    if (missing.length) throw new DiagnosticError(missing, options.dataDir);
-    const files = briefOutputs(briefs, publication, locale, templates, options.formats);
-    // Every page and print of the build links the one fonts.css, so they share one subset of each face: the characters
-    // of every document with its running header and footer, the other pages, what the stylesheet can print, and the
-    // digits of page counters and the contents' page numbers.
-    const pages = files.filter((f) => f.path.endsWith('.html')).map((f) => (typeof f.content === 'string' ? f.content : ''));
-    const siteFonts = await subsetFaces(codePointsOf(...documents.map((d) => d.text), ...pages, withoutCssComments(templates.stylesheet), DIGITS));
-    files.push({ path: 'assets/fonts.css', content: fontFaceCss(siteFonts) });
-    for (const f of siteFonts) files.push({ path: `assets/fonts/${f.file}`, content: f.data });
+    // Each edition in its own script and its own fonts, checked where its text comes from: the data (as written, or
+    // as converted for the other edition), its locale, else the template.
+    const problems = editions.flatMap((e, i) => {
+      const places = textPlaces(data, e.lang, loaded.texts, relative(options.dataDir, localeFiles[i]!), localeTexts[i]!);
+      return [...documentScript(e.documents, places, e.lang, e.passages), ...documentCoverage(e.documents, places, e.lang, e.passages)];
+    });
+    if (problems.length) throw new DiagnosticError(problems, options.dataDir);
+
+    const index = renderIndex(editions, templates, options.formats);
+    const files: OutputFile[] = [{ path: 'assets/style.css', content: templates.stylesheet }, { path: 'index.html', content: index }];
     // Printing needs every page and asset staged, published or not.
     const printInputs: OutputFile[] = [];
-    if (wantPdf) {
-      for (const b of briefs) if (!options.formats.includes('html')) printInputs.push({ path: `${locale.lang}/${b.name}.html`, content: b.html });
-      if (withDossier) (options.formats.includes('html') ? files : printInputs).push({ path: `${locale.lang}/dossier.html`, content: dossierHtml });
+    const asked = new Set(options.langs ?? available);
+    for (const e of editions) {
+      const pages = briefOutputs(e.briefs, e.lang, options.formats);
+      // Every page and print of an edition links its one fonts.<lang>.css, so they share one subset of each face: the
+      // characters of every document with its running header and footer, its pages, the index, what the stylesheet
+      // can print, and the digits of page counters and the contents' page numbers. Its passages in the other script
+      // get that script's faces, cut for them alone.
+      const html = pages.filter((f) => f.path.endsWith('.html')).map((f) => String(f.content));
+      // The index's part in this edition's words (its header, its section): another edition's words never change
+      // this edition's faces, so never reprint its PDFs.
+      const ownIndex = renderIndex([e], templates, options.formats);
+      const fonts = await subsetFaces(codePointsOf(...e.documents.map((d) => d.text), ...html, ownIndex, withoutCssComments(templates.stylesheet), DIGITS), { lang: e.lang });
+      const other = e.passages.length ? await subsetFaces(codePointsOf(...e.passages.map((p) => p.text), DIGITS), { lang: e.lang === 'zh-Hant' ? 'zh-Hans' : 'zh-Hant' }) : [];
+      files.push({ path: `assets/${fontsCssOf(e.lang)}`, content: fontFaceCss([...fonts, ...other]) });
+      for (const f of [...fonts, ...other]) files.push({ path: `assets/fonts/${f.file}`, content: f.data });
+      if (!asked.has(e.lang)) continue;
+      files.push(...pages);
+      if (wantPdf) {
+        for (const b of e.briefs) if (!options.formats.includes('html')) printInputs.push({ path: `${e.lang}/${b.name}.html`, content: b.html });
+        if (withDossier) (options.formats.includes('html') ? files : printInputs).push({ path: `${e.lang}/dossier.html`, content: e.dossierHtml });
+      }
+      if (e.lang === 'zh-Hans' && !isOwnEdition(data, 'zh-Hans')) files.push({ path: `${e.lang}/${NAMES_REVIEW}`, content: namesReview(data) });
     }
     stages.fonts = lap();
 
@@ -170,44 +224,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return { path: f.path, key: hash(version, f.path, bytes), kind: 'file', file: f };
     });
     const printTargets: Target[] = [];
-    const stagedPage = (name: string) => join(generation!.dir, locale.lang, `${name}.html`);
-    if (wantPdf) {
-      // A print depends on its own page, the stylesheet, the font subsets it is set in (named by what they hold: the
-      // characters of every page of the build, so a character new anywhere prints every PDF again), the paper and
-      // the browser.
-      const fontsKey = siteFonts.map((f) => f.file).join();
-      const printKey = (path: string, html: string) => hash(version, path, html, templates.stylesheet, fontsKey, options.paper, browserIdentity());
-      const jobs = [
-        // The dossier first: it is the longest print, so starting it first finishes the build soonest.
-        ...(withDossier
-          ? [{ name: 'dossier', html: dossierHtml, metadata: pdfMetadata(publication.dossierTitle, publication.dossierDescription, publication.keywords, publication, briefs.flatMap((b) => b.dossierPart?.headings ?? b.headings)) }]
-          : []),
-        ...briefs.map((b) => ({ name: b.name as string, html: b.html, metadata: pdfMetadata(b.title, b.description, b.keywords, publication, b.headings) })),
-      ];
-      for (const job of jobs) {
-        const path = `${locale.lang}/${job.name}.pdf`;
-        printTargets.push({
-          path,
-          key: printKey(path, job.html),
-          kind: 'print',
-          make: async () => {
-            // One browser for the whole build, however many prints ask for it at once.
-            opening ??= options.printer ? Promise.resolve(options.printer) : openPrinter(stagingDir(options.outDir), { log });
-            printer = await opening;
-            const r = await printPdf(printer, { name: job.name, file: stagedPage(job.name), paper: options.paper, metadata: job.metadata });
-            return { content: r.pdf, pages: r.pages };
-          },
-        });
-      }
-    }
-    if (wantEpub) {
-      const path = `${locale.lang}/briefs.epub`;
-      printTargets.push({
-        path,
-        key: hash(version, path, ...briefs.map((b) => b.fragment), templates.stylesheet, JSON.stringify(locale), JSON.stringify(publication)),
-        kind: 'print',
-        make: async () => ({ content: await buildBriefsEpub(briefs, publication, locale, templates.stylesheet) }),
-      });
+    // One browser for the whole build, however many prints of however many editions ask for it at once.
+    const openOnce = async (): Promise<Printer> => {
+      opening ??= options.printer ? Promise.resolve(options.printer) : openPrinter(stagingDir(options.outDir), { log });
+      printer = await opening;
+      return printer;
+    };
+    const fontsOf = (lang: Lang) => files.filter((f) => f.path === `assets/${fontsCssOf(lang)}`).map((f) => String(f.content)).join();
+    for (const e of editions.filter((x) => asked.has(x.lang))) {
+      printTargets.push(...editionPrints(e, { options, version, templates, fontsKey: fontsOf(e.lang), stagedDir: () => generation!.dir, printer: openOnce }));
     }
     // A shard makes every K-th printed output, in a fixed order, so N runners share the printing.
     const shard = options.shard;
@@ -303,15 +328,69 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
+interface PrintContext {
+  options: BuildOptions;
+  version: string;
+  templates: Templates;
+  /** The edition's font faces as its fonts.<lang>.css declares them (named by content). */
+  fontsKey: string;
+  stagedDir: () => string;
+  printer: () => Promise<Printer>;
+}
+
+/** An edition's printed outputs: its PDFs (the dossier first, the longest print) and its EPUB, each with its key. */
+function editionPrints(e: RenderedEdition, c: PrintContext): Target[] {
+  const { options, version, templates } = c;
+  const targets: Target[] = [];
+  if (options.formats.includes('pdf')) {
+    // A print depends on its own page, the stylesheet, the font subsets it is set in (named by what they hold: the
+    // characters of every page of the edition, so a character new anywhere in it prints its PDFs again), the paper
+    // and the browser.
+    const printKey = (path: string, html: string) => hash(version, path, html, templates.stylesheet, c.fontsKey, options.paper, browserIdentity());
+    const jobs = [
+      ...(e.dossierHtml
+        ? [{ name: 'dossier', html: e.dossierHtml, metadata: pdfMetadata(e.publication.dossierTitle, e.publication.dossierDescription, e.publication.keywords, e.publication, e.briefs.flatMap((b) => b.dossierPart?.headings ?? b.headings)) }]
+        : []),
+      ...e.briefs.map((b) => ({ name: b.name as string, html: b.html, metadata: pdfMetadata(b.title, b.description, b.keywords, e.publication, b.headings) })),
+    ];
+    for (const job of jobs) {
+      const path = `${e.lang}/${job.name}.pdf`;
+      targets.push({
+        path,
+        key: printKey(path, job.html),
+        kind: 'print',
+        make: async () => {
+          const r = await printPdf(await c.printer(), { name: `${e.lang}/${job.name}`, file: join(c.stagedDir(), e.lang, `${job.name}.html`), paper: options.paper, metadata: job.metadata });
+          return { content: r.pdf, pages: r.pages };
+        },
+      });
+    }
+  }
+  if (options.formats.includes('epub')) {
+    const path = `${e.lang}/briefs.epub`;
+    targets.push({
+      path,
+      key: hash(version, path, ...e.briefs.map((b) => b.fragment), templates.stylesheet, JSON.stringify(e.locale), JSON.stringify(e.publication), JSON.stringify(e.passages)),
+      kind: 'print',
+      make: async () => ({ content: await buildBriefsEpub(e, templates.stylesheet) }),
+    });
+  }
+  return targets;
+}
+
 /**
- * The EPUB of all briefs, with its own subset of each bundled face, cut for exactly the characters of its chapters,
- * contents and stylesheet; its identifier and date come from the data.
+ * An edition's EPUB of all briefs, with its own subset of each of the edition's faces, cut for exactly the characters
+ * of its chapters, contents and stylesheet (and the other script's faces for its passages in that script); its
+ * identifier and date come from the data.
  */
-async function buildBriefsEpub(briefs: readonly RenderedBrief[], publication: PublicationView, locale: Locale, stylesheet: string): Promise<Uint8Array> {
+async function buildBriefsEpub(e: RenderedEdition, stylesheet: string): Promise<Uint8Array> {
+  const { briefs, publication, locale } = e;
   const chapters = briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment }));
-  const fonts = await subsetFaces(codePointsOf(...chapters.flatMap((c) => [c.title, c.fragment]), publication.dossierTitle, locale.toc, withoutCssComments(stylesheet)));
-  return buildEpub({
-    lang: locale.lang,
+  const fonts = [
+    ...(await subsetFaces(codePointsOf(...chapters.flatMap((c) => [c.title, c.fragment]), publication.dossierTitle, locale.toc, withoutCssComments(stylesheet)), { lang: e.lang })),
+    ...(e.passages.length ? await subsetFaces(codePointsOf(...e.passages.map((p) => p.text)), { lang: e.lang === 'zh-Hant' ? 'zh-Hans' : 'zh-Hant' }) : []),
+  ];
+  return buildEpub({    lang: locale.lang,
     title: publication.dossierTitle,
     description: publication.dossierDescription,
     author: publication.publisher,

@@ -93,13 +93,14 @@ export interface BuildInputs {
   templatesDir: string;
   only: readonly string[];
   formats: readonly string[];
+  langs?: readonly string[] | undefined;
   paper: string;
   shard?: { index: number; count: number } | undefined;
 }
 
 /** The inputs key a build records and the no-op check compares: one definition for both. */
 export function buildInputsKey(o: BuildInputs): string {
-  const options = { only: o.only, formats: o.formats, paper: o.paper, shard: o.shard ?? null };
+  const options = { only: o.only, formats: o.formats, langs: o.langs ?? 'every edition', paper: o.paper, shard: o.shard ?? null };
   return inputsKey(o.dataDir, o.templatesDir, options, o.formats.includes('pdf'));
 }
 

@@ -2,7 +2,7 @@
 // Strict: an unknown command, option or extra word is an error with a "did you mean", exit 2, and no help dump.
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ALL_FORMATS, BRIEF_NAMES, PAPERS, type BriefName, type Format, type Paper } from './options.ts';
+import { ALL_FORMATS, BRIEF_NAMES, LANGS, PAPERS, type BriefName, type Format, type Lang, type Paper } from './options.ts';
 import { buildCommand, EXIT, listOption, reportFailure, shardOption, UsageError, validateCommand, type CliBuildOptions } from './report.ts';
 import { closest } from './closest.ts';
 import { installInterruptHandlers } from './interrupt.ts';
@@ -14,6 +14,7 @@ interface BuildFlags {
   out: string;
   only?: string;
   format?: string;
+  lang?: string;
   paper: string;
   force: boolean;
   shard?: string;
@@ -30,6 +31,7 @@ function buildOptions(flags: BuildFlags): CliBuildOptions {
     templatesDir: resolve('templates'),
     only: listOption<BriefName>(flags.only, BRIEF_NAMES, '--only'),
     formats: listOption<Format>(flags.format, ALL_FORMATS, '--format'),
+    ...(flags.lang !== undefined ? { langs: listOption<Lang>(flags.lang, LANGS, '--lang') } : {}),
     paper: listOption<Paper>(flags.paper, PAPERS, '--paper')[0]!,
     force: flags.force,
     shard: shardOption(flags.shard),
@@ -64,6 +66,7 @@ function program(run: (code: Promise<number>) => void): Command {
       .option('--out <dir>', 'output folder', 'output')
       .option('--only <briefs>', `only these briefs: ${BRIEF_NAMES.join(', ')}`)
       .option('--format <formats>', `output formats among ${ALL_FORMATS.join(', ')} (default: all)`)
+      .option('--lang <editions>', `editions among ${LANGS.join(', ')} (default: every edition the data can make)`)
       .option('--paper <size>', 'paper size of the PDFs: a4 or letter', 'a4')
       .option('--force', 'rebuild every output, whatever the cache says', false)
       .option('--shard <K/N>', 'print only the K-th of N parts of the PDFs and EPUB (for CI runners)')

@@ -33,6 +33,11 @@ export function compareDiagnostics(order: readonly string[]) {
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
 
 /** A failure the CLI prints as positioned messages and an exit code, never as a stack trace. */
+/** The command line asked for something that cannot be: an unknown option value, an edition the data cannot make. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 export class DiagnosticError extends Error {
   constructor(
     readonly diagnostics: Diagnostic[],

@@ -1,4 +1,5 @@
-// The bundled Traditional Chinese fonts. Each output carries, per face (family and weight), one subset cut for exactly
+// The bundled Chinese fonts: Noto Serif and Sans TC for the zh-Hant edition, SC for the zh-Hans one (the same
+// families' regional faces, each with its own glyph shapes and punctuation placement). Each output carries, per face (family and weight), one subset cut for exactly
 // the characters it prints from the complete TrueType font (@expo-google-fonts: Google Fonts' static instances, with
 // glyf outlines, so Chromium embeds them in a PDF as CIDFontType2). The coverage check still reads the @fontsource
 // packages' unicode-range slices, as it always has: every character they have, the complete fonts have too. Every
@@ -10,11 +11,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
 import { projectRoot } from './cache.ts';
+import type { Lang } from './options.ts';
 
 const require = createRequire(import.meta.url);
 
 export interface FontFamily {
   family: string;
+  /** The edition whose text it sets (and text quoted in that script in the other edition). */
+  lang: Lang;
   /** The unicode-range sliced woff2 package whose cmaps the coverage check reads. */
   pkg: string;
   weights: readonly number[];
@@ -24,23 +28,25 @@ export interface FontFamily {
   full: { pkg: string; files: Readonly<Record<number, string>> };
 }
 
-/** The families the stylesheet names, with the weights it uses. */
+const family = (name: string, lang: Lang, slug: string, file: string): FontFamily => ({
+  family: name,
+  lang,
+  pkg: `@fontsource/${slug}`,
+  weights: [400, 700],
+  slug,
+  full: { pkg: `@expo-google-fonts/${slug}`, files: { 400: `400Regular/${file}_400Regular.ttf`, 700: `700Bold/${file}_700Bold.ttf` } },
+});
+
+/** The families the stylesheet names, with the weights it uses: TC for zh-Hant, SC for zh-Hans. */
 export const BUNDLED_FAMILIES: readonly FontFamily[] = [
-  {
-    family: 'Noto Serif TC',
-    pkg: '@fontsource/noto-serif-tc',
-    weights: [400, 700],
-    slug: 'noto-serif-tc',
-    full: { pkg: '@expo-google-fonts/noto-serif-tc', files: { 400: '400Regular/NotoSerifTC_400Regular.ttf', 700: '700Bold/NotoSerifTC_700Bold.ttf' } },
-  },
-  {
-    family: 'Noto Sans TC',
-    pkg: '@fontsource/noto-sans-tc',
-    weights: [400, 700],
-    slug: 'noto-sans-tc',
-    full: { pkg: '@expo-google-fonts/noto-sans-tc', files: { 400: '400Regular/NotoSansTC_400Regular.ttf', 700: '700Bold/NotoSansTC_700Bold.ttf' } },
-  },
+  family('Noto Serif TC', 'zh-Hant', 'noto-serif-tc', 'NotoSerifTC'),
+  family('Noto Sans TC', 'zh-Hant', 'noto-sans-tc', 'NotoSansTC'),
+  family('Noto Serif SC', 'zh-Hans', 'noto-serif-sc', 'NotoSerifSC'),
+  family('Noto Sans SC', 'zh-Hans', 'noto-sans-sc', 'NotoSansSC'),
 ];
+
+/** The families that set an edition's text. */
+export const familiesOf = (lang: Lang): FontFamily[] => BUNDLED_FAMILIES.filter((f) => f.lang === lang);
 
 export interface FontFace {
   family: string;
@@ -164,6 +170,8 @@ export interface SubsetFace {
 
 export interface SubsetOptions {
   format?: SubsetFormat;
+  /** The edition whose families are cut (default zh-Hant). */
+  lang?: Lang;
   /** Where finished subsets are kept, by key; null keeps none. Defaults to fontCacheDir(). */
   cacheDir?: string | null;
 }
@@ -280,11 +288,11 @@ export async function subsetFace(family: FontFamily, weight: number, codePoints:
   return { family: family.family, weight, file: `${stem}-${key.slice(0, 8)}.${format}`, data: await pending, codePoints: cps };
 }
 
-/** Every bundled face (each family in each weight the stylesheet uses) cut down to the characters, in a fixed order. */
+/** Every face of an edition's families (each in each weight the stylesheet uses) cut to the characters, in a fixed order. */
 export async function subsetFaces(codePoints: readonly number[], options: SubsetOptions = {}): Promise<SubsetFace[]> {
   const faces: SubsetFace[] = [];
   // One at a time: the subsetter runs one job at a time anyway, and each holds a whole font (7 to 10 MB) in memory.
-  for (const family of BUNDLED_FAMILIES) for (const weight of family.weights) faces.push(await subsetFace(family, weight, codePoints, options));
+  for (const family of familiesOf(options.lang ?? 'zh-Hant')) for (const weight of family.weights) faces.push(await subsetFace(family, weight, codePoints, options));
   return faces;
 }
 
@@ -307,7 +315,11 @@ function packagesVersion(): string {
   return BUNDLED_FAMILIES.map((f) => `${f.pkg}@${(JSON.parse(readFileSync(require.resolve(`${f.pkg}/package.json`), 'utf8')) as { version: string }).version}`).join(',');
 }
 
+const gapSets = new Map<string, Set<number>>();
+
 function gapsOf(face: FontFace): Set<number> {
+  const known = gapSets.get(face.file);
+  if (known) return known;
   if (!gapsCache) {
     const packages = packagesVersion();
     try {
@@ -324,7 +336,9 @@ function gapsOf(face: FontFace): Set<number> {
     gapsCache.gaps[face.file] = gaps;
     gapsDirty = true;
   }
-  return new Set(gaps);
+  const set = new Set(gaps);
+  gapSets.set(face.file, set);
+  return set;
 }
 
 function saveGaps(): void {
@@ -346,15 +360,15 @@ export interface MissingGlyph {
 }
 
 /**
- * The characters that some bundled family and weight cannot draw: none of its subsets claims the character, or the
- * one that does has no glyph for it (checked in the font's own cmap, not trusted from the CSS).
+ * The characters that some family and weight of an edition cannot draw: none of its subsets claims the character, or
+ * the one that does has no glyph for it (checked in the font's own cmap, not trusted from the CSS).
  */
-export function missingGlyphs(codePoints: readonly number[]): MissingGlyph[] {
+export function missingGlyphs(codePoints: readonly number[], lang: Lang = 'zh-Hant'): MissingGlyph[] {
   const missing: MissingGlyph[] = [];
   for (const cp of codePoints) {
     if (!needsGlyph(cp)) continue;
     const faces = faceIndex().get(cp) ?? [];
-    for (const fam of BUNDLED_FAMILIES) {
+    for (const fam of familiesOf(lang)) {
       for (const weight of fam.weights) {
         const face = faces.find((f) => f.family === fam.family && f.weight === weight);
         if (!face || gapsOf(face).has(cp)) missing.push({ codePoint: cp, char: String.fromCodePoint(cp), family: fam.family, weight });

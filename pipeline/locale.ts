@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { EventKind, OutcomeStatus, RelationKind, Side } from './schema.ts';
 
-import type { BriefName } from './options.ts';
+import type { BriefName, Lang } from './options.ts';
 
 export { BRIEF_NAMES, type BriefName } from './options.ts';
 
@@ -21,7 +21,9 @@ export interface BriefLabels {
 }
 
 export interface Locale {
-  lang: string;
+  lang: Lang;
+  /** What the index calls this edition (繁體中文版). */
+  edition: string;
   list_separator: string;
   item_separator: string;
   not_recorded: string;
@@ -83,7 +85,7 @@ export function fill(pattern: string, values: Record<string, string | number>): 
   });
 }
 
-export async function loadLocale(templatesDir: string, lang: string): Promise<Locale> {
+export async function loadLocale(templatesDir: string, lang: Lang): Promise<Locale> {
   const text = await readFile(join(templatesDir, 'locales', `${lang}.yaml`), 'utf8');
   return parse(text) as Locale;
 }

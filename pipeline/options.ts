@@ -8,3 +8,7 @@ export const ALL_FORMATS: readonly Format[] = ['md', 'html', 'pdf', 'epub'];
 
 export type Paper = 'a4' | 'letter';
 export const PAPERS: readonly Paper[] = ['a4', 'letter'];
+
+/** The editions a build can make: the data's own script, and the other one by conversion (convert.ts). */
+export type Lang = 'zh-Hant' | 'zh-Hans';
+export const LANGS: readonly Lang[] = ['zh-Hant', 'zh-Hans'];

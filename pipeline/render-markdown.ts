@@ -21,15 +21,45 @@ const INLINE_SPECIALS = /[\\`*_~[\]<>&|#]/g;
 /** Data text as the briefs print it: one line, whitespace around a line break folded into one space, trimmed. */
 export const dataTextAsPrinted = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
+const escapeInline = (text: string): string => text.replace(INLINE_SPECIALS, (c) => `\\${c}`);
+// A value may start a line: keep it from starting a list, a quote, a setext underline or a numbered item.
+const escapeLineStart = (text: string): string => text.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+
 /** Text as Markdown that reads as that text: one line, every character that could become markup escaped. */
 export function escapeMarkdown(text: string): string {
-  return (
-    dataTextAsPrinted(text)
-      .replace(INLINE_SPECIALS, (c) => `\\${c}`)
-      // A value may start a line: keep it from starting a list, a quote, a setext underline or a numbered item.
-      .replace(/^([-+=])/, '\\$1')
-      .replace(/^(\d+)([.)])/, '$1\\$2')
+  return escapeLineStart(escapeInline(dataTextAsPrinted(text)));
+}
+
+/** A passage the data quotes in another script than the page's: it prints inside a span naming its language. */
+export interface ForeignPassage {
+  text: string;
+  lang: string;
+}
+
+/**
+ * Text as Markdown, as escapeMarkdown makes it, with every foreign passage in it wrapped in `<span lang>` (the one
+ * raw HTML remarkLanguageSpans turns into an element), so it is set in its own script's fonts and read in its voice.
+ */
+export function escapeMarkdownMarking(text: string, passages: readonly ForeignPassage[]): string {
+  const printed = dataTextAsPrinted(text);
+  const found = passages.filter((p) => p.text !== '' && printed.includes(p.text));
+  if (found.length === 0) return escapeLineStart(escapeInline(printed));
+  const pattern = new RegExp(
+    found
+      .map((p) => p.text)
+      .sort((a, b) => b.length - a.length)
+      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|'),
+    'gu',
   );
+  let out = '';
+  let last = 0;
+  for (const m of printed.matchAll(pattern)) {
+    out += escapeInline(printed.slice(last, m.index));
+    out += `<span lang="${found.find((p) => p.text === m[0])!.lang}">${escapeInline(m[0])}</span>`;
+    last = m.index + m[0].length;
+  }
+  return escapeLineStart(out + escapeInline(printed.slice(last)));
 }
 
 const SafeString = Handlebars.SafeString;
@@ -57,8 +87,8 @@ function requireDefinedArguments(name: string, fn: (...args: unknown[]) => unkno
  * The helpers every Markdown template may use: escaping, citations, heading ids, task boxes and notes. They format
  * nothing: the view models hand over every value worded and ready to print.
  */
-function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
-  const text = (value: unknown) => escapeMarkdown(String(value));
+function markdownHelpers(passages: readonly ForeignPassage[]): Record<string, (...args: unknown[]) => unknown> {
+  const text = (value: unknown) => escapeMarkdownMarking(String(value), passages);
   const args = (a: unknown[]) => a.slice(0, -1); // Handlebars passes its options last
   const options = (a: unknown[]) => a[a.length - 1] as HelperOptions;
   return {
@@ -96,7 +126,7 @@ function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
     },
     footnote(...a) {
       const [note] = args(a) as [Footnote];
-      const url = note.url && /^https?:\/\/[^\s<>]+$/.test(note.url) ? ` <${note.url}>` : '';
+      const url = note.url && /^https?:\/\/[^\s<>]+$/.test(note.url) ? `${escapeInline(note.urlSeparator)}<${note.url}>` : '';
       const body = note.lang ? `<span lang="${note.lang}">${text(note.text)}</span>` : text(note.text);
       return new SafeString(`[^${note.label}]: ${body}${url}`);
     },
@@ -159,11 +189,12 @@ export interface MarkdownRenderer {
 
 /**
  * Compiles the brief templates and partials once. `templates` maps a template file (`chronology.md.hbs`,
- * `partials/cite.md.hbs`) to its text; partials are named by their file name without folder and extension.
+ * `partials/cite.md.hbs`) to its text; partials are named by their file name without folder and extension. Data text
+ * holding one of `passages` prints it marked with its language.
  */
-export function createMarkdownRenderer(templates: readonly TemplateSource[]): MarkdownRenderer {
+export function createMarkdownRenderer(templates: readonly TemplateSource[], passages: readonly ForeignPassage[] = []): MarkdownRenderer {
   const hb = Handlebars.create();
-  const helpers = markdownHelpers();
+  const helpers = markdownHelpers(passages);
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, name === 'md' ? fn : requireDefinedArguments(name, fn));
   for (const name of ['each', 'if', 'unless', 'with']) {
     hb.registerHelper(name, requireDefinedArguments(name, hb.helpers[name] as (...args: unknown[]) => unknown));

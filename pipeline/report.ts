@@ -2,10 +2,10 @@
 // when it needs them, so a build where nothing changed answers from the cache manifest alone.
 import { relative, resolve } from 'node:path';
 import { buildInputsKey, readManifest, unchangedOnDisk } from './cache.ts';
-import { DataFolderError, DiagnosticError, OutputFolderError, formatDiagnostic, hasErrors, PrintError, TemplateError, type Diagnostic } from './diagnostics.ts';
+import { DataFolderError, DiagnosticError, OutputFolderError, formatDiagnostic, hasErrors, PrintError, TemplateError, UsageError, type Diagnostic } from './diagnostics.ts';
 import { InterruptedError, signalExitCode } from './interrupt.ts';
 import { clearStaleLock, LockError } from './lock.ts';
-import type { BriefName, Format, Paper } from './options.ts';
+import type { BriefName, Format, Lang, Paper } from './options.ts';
 
 /**
  * Exit codes, documented in the README: sysexits.h where one fits, so scripts can tell a data error from a usage
@@ -27,9 +27,7 @@ export const EXIT = {
   locked: 75,
 } as const;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 /** The folder as the user should see it in messages: relative to where they stand when it is inside it. */
 export function displayDir(dir: string): string {
@@ -95,6 +93,8 @@ export interface CliBuildOptions {
   templatesDir: string;
   only: BriefName[];
   formats: Format[];
+  /** The editions to make; absent, every edition the data can make. */
+  langs?: Lang[];
   paper: Paper;
   force: boolean;
   shard?: { index: number; count: number };

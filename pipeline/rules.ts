@@ -60,6 +60,7 @@ export const RULES = {
   'time-needs-day': rule('dataset', 'a time on a date without a day', 'a time needs a day to fall on', 'give the full date, or leave the time out'),
   'chronological-order': rule('dataset', 'a record listed after a later one', 'the files read as a history', 'move it into date order'),
   'missing-glyph': rule('dataset', 'a character no bundled font can draw', 'every machine must print the same glyphs, and none would print this one', 'write the character another way (a common form, or in words)'),
+  'wrong-script': rule('dataset', 'a character of the other script: Simplified-only in a zh-Hant edition, Traditional-only in a zh-Hans one (by OpenCC’s tables)', 'an edition in one script that prints the other’s characters reads as a careless paste, and a reader’s search misses it', 'write the character the message suggests; list a quotation of a source in the other script under verbatim in publication.yaml'),
   'unprintable-character': rule('dataset', 'a control character, lone surrogate or noncharacter in text', 'it prints as nothing or as a replacement box', 'remove it (a double-quoted "\\0" or "\\uD800" writes one)'),
   'unused-source': rule('dataset', 'a source nothing cites (a warning)', 'usually a typo in a citation', 'cite it or remove it'),
   'unused-place': rule('dataset', 'a place nothing refers to (a warning)', 'usually a typo in a reference', 'refer to it or remove it'),

@@ -84,6 +84,38 @@ export const Publication = Type.Object(
         { description: 'Explicit zh-Hans forms of names and terms, each cited; they win over OpenCC’s conversion.' },
       ),
     ),
+    zh_hans_publication: Type.Optional(
+      Type.Object(
+        {
+          title: Type.Optional(Text('The title of the zh-Hans edition.')),
+          short_title: Type.Optional(Text('The series’ short name in the zh-Hans edition.')),
+          publisher: Type.Optional(Text('The publisher as the zh-Hans edition names it.')),
+          cover_lines: Type.Optional(Type.Array(Text('A cover line of the zh-Hans edition.'))),
+          keywords: Type.Optional(Type.Array(Text('A keyword of the zh-Hans edition’s metadata.'), { uniqueItems: true })),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'The publisher’s own words for the zh-Hans edition, printed as written, where OpenCC’s reading is not what the publisher calls it (Taiwan’s 簡報 reads 演示文稿, a slide deck). Not facts: no citation. Absent fields are converted.',
+        },
+      ),
+    ),
+    verbatim: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            text: Text('A passage exactly as the data’s text quotes it, in the script its source writes it (a Simplified headline in Traditional data).'),
+            language: Type.String({
+              pattern: '^zh-(?:Hant|Hans)$',
+              description: 'The script of the passage: zh-Hans or zh-Hant. It prints as written, marked with this language, in every edition.',
+            }),
+            source: Citation,
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Quotations in a source’s other script: printed as written in every edition (never converted), exempt from the script check.' },
+      ),
+    ),
     punctuation: Type.Optional(
       StringEnum(
         ['full-width', 'as-written'],

@@ -3,7 +3,11 @@
 // templates hold no logic and no words. Text stays raw here; the Markdown renderer escapes every value it places.
 import { comparePartialDates, dateSpan, formatUtcOffset, inZone, partialDate, zonedInstant } from './dates.ts';
 import { formatCount, formatDate, formatDateRange, formatDuration, formatList, formatMonthDay, formatYearSpan } from './format.ts';
+import { editionDataset, editionsOf, isOwnEdition } from './convert.ts';
 import { fill, type BriefName, type Locale } from './locale.ts';
+import type { Lang } from './options.ts';
+import type { ForeignPassage } from './render-markdown.ts';
+import { langOfScript, scriptOf } from './script.ts';
 import { mapDatasetText, typesetText } from './typography.ts';
 import type { Citation, Dataset, Dialogue, DialogueEvent, Outcome, OutcomeStatus, Participation, Person, Role, SessionTime, Side, SourceRemark } from './schema.ts';
 
@@ -18,6 +22,8 @@ export interface Footnote {
   url: string | null;
   /** The source's language where it is not the data's (an English page's title), else null. */
   lang: string | null;
+  /** What stands between the text and the URL: a space after Latin text, the locale's separator after Chinese. */
+  urlSeparator: string;
 }
 
 /** Collects the citations a brief uses as footnotes; the renderer lists them in the order a reader meets them. */
@@ -46,7 +52,9 @@ class Footnotes {
     if (section) parts.push(fill(this.locale.section_of, { section: section.title }));
     if (source.file) parts.push(fill(this.locale.source_file, { file: source.file }));
     const foreign = source.language.toLowerCase() !== this.dataset.publication.language.toLowerCase() && !source.language.toLowerCase().startsWith('zh');
-    return { label, text: parts.join(this.locale.footnote_separator), url: source.url ?? null, lang: foreign ? source.language : null };
+    const text = parts.join(this.locale.footnote_separator);
+    const urlSeparator = /[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]$/u.test(text) ? this.locale.footnote_separator : ' ';
+    return { label, text, url: source.url ?? null, lang: foreign ? source.language : null, urlSeparator };
   }
 
   all(): Footnote[] {
@@ -133,6 +141,15 @@ function roleOf(people: Map<string, Person>, p: Participation): { person: Person
 function participantLabel(people: Map<string, Person>, p: Participation): string {
   const { person, role } = roleOf(people, p);
   return `${role.title}${person.name}`;
+}
+
+/**
+ * The citations of the explicit zh-Hans forms a converted edition prints in these names (布什 cites the page that
+ * gives it), so the roster, where each person is introduced, cites the form as well as the name.
+ */
+function formSources(printed: Dataset, lang: Lang, names: readonly string[]): Citation[] {
+  if (isOwnEdition(printed, lang)) return [];
+  return (printed.publication.zh_hans ?? []).filter((f) => names.some((n) => n.includes(f.form))).map((f) => f.source);
 }
 
 function notes(remarks: readonly SourceRemark[] | undefined, footnotes: Footnotes): Note[] {
@@ -434,7 +451,7 @@ export function rosterView(data: Dataset, locale: Locale, facts: SeriesFacts = s
             .sort((a, b) => comparePartialDates(a.from, b.from))
             .map((r) => ({ text: roleText(locale, r), cites: footnotes.cite([r.source]) })),
           occasions: occasions.length ? occasions : [labels.none],
-          cites: footnotes.cite([p.source]),
+          cites: footnotes.cite([p.source, ...formSources(data, locale.lang, [p.name, ...(p.name_variants ?? [])])]),
         };
       }),
   })).filter((s) => s.people.length > 0);
@@ -555,12 +572,31 @@ export function checklistView(data: Dataset, locale: Locale, facts: SeriesFacts 
 export type BriefView = ChronologyView | RosterView | ChecklistView;
 
 /**
- * The dataset as the briefs print it: its text typeset (full-width punctuation between Han characters) unless
- * publication.yaml asks for punctuation as written. Every view model starts from this.
+ * The dataset as an edition prints it: its text in the edition's script (converted by OpenCC for the other edition,
+ * convert.ts), then typeset (full-width punctuation between Han characters) unless publication.yaml asks for
+ * punctuation as written. Every view model starts from this, so every printed string is converted once.
  */
-export function printedDataset(data: Dataset): Dataset {
+export function printedDataset(data: Dataset, lang: Lang = editionsOf(data)[0]!): Dataset {
+  const inScript = editionDataset(data, lang);
   const punctuation = data.publication.punctuation ?? 'full-width';
-  return punctuation === 'as-written' ? data : mapDatasetText(data, (text) => typesetText(text, punctuation));
+  return punctuation === 'as-written' ? inScript : mapDatasetText(inScript, (text) => typesetText(text, punctuation));
+}
+
+/**
+ * The passages an edition prints in the other script, each with its language: the data's verbatim quotations in
+ * that script, and the titles of sources written in it where the edition prints the data as written. `printed` is
+ * the edition's printed dataset, so the passages are the strings its views hold.
+ */
+export function foreignPassages(printed: Dataset, lang: Lang): ForeignPassage[] {
+  const script = scriptOf(lang);
+  const passages: ForeignPassage[] = (printed.publication.verbatim ?? []).filter((v) => scriptOf(v.language) !== script).map((v) => ({ text: v.text, lang: v.language }));
+  if (isOwnEdition(printed, lang)) {
+    for (const s of printed.sources) {
+      const sourceScript = scriptOf(s.language);
+      if (sourceScript !== undefined && sourceScript !== script) passages.push({ text: s.title, lang: langOfScript(sourceScript) });
+    }
+  }
+  return passages;
 }
 
 export function briefView(name: BriefName, data: Dataset, locale: Locale, facts: SeriesFacts = seriesFacts(data, locale)): BriefView {

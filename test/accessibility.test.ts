@@ -15,7 +15,7 @@ import { CHROMIUM_FLAGS, findBrowser, NO_BROWSER_HELP } from '../pipeline/browse
 import { readTemplates, renderBriefs, renderDossier } from '../pipeline/briefs.ts';
 import { build, defaultBuildOptions } from '../pipeline/build.ts';
 import { loadLocale } from '../pipeline/locale.ts';
-import { publicationView } from '../pipeline/views.ts';
+import { printedDataset, publicationView } from '../pipeline/views.ts';
 import { ROOT } from './helpers.ts';
 import { realDataset } from './render.ts';
 
@@ -28,7 +28,8 @@ const ACE_CLI = require.resolve('@daisy/ace/bin/ace-puppeteer.js');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /** Every HTML page of a full build. */
-const PAGES = ['index.html', 'zh-Hant/chronology.html', 'zh-Hant/roster.html', 'zh-Hant/checklist.html', 'zh-Hant/dossier.html'];
+const LANGS = ['zh-Hant', 'zh-Hans'] as const;
+const PAGES = ['index.html', ...LANGS.flatMap((lang) => ['chronology', 'roster', 'checklist', 'dossier'].map((name) => `${lang}/${name}.html`))];
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-a11y-'));
 const out = join(work, 'out');
@@ -41,9 +42,12 @@ beforeAll(async () => {
   await build({ ...defaultBuildOptions(), dataDir, templatesDir, outDir: out, formats: ['html', 'epub'] });
   // The build writes the dossier's page only to print it (with 'pdf'); it is rendered here as the build renders it,
   // beside the other pages, so that it is checked without printing.
-  const [data, locale, templates] = await Promise.all([realDataset(), loadLocale(templatesDir, 'zh-Hant'), readTemplates([join(dataDir, 'templates'), templatesDir])]);
-  const briefs = renderBriefs({ data, locale, templates, withDossier: true });
-  writeFileSync(join(out, 'zh-Hant/dossier.html'), renderDossier(briefs, publicationView(data, locale), locale, templates));
+  const [data, templates] = await Promise.all([realDataset(), readTemplates([join(dataDir, 'templates'), templatesDir])]);
+  for (const lang of LANGS) {
+    const locale = await loadLocale(templatesDir, lang);
+    const briefs = renderBriefs({ data, locale, templates, withDossier: true });
+    writeFileSync(join(out, lang, 'dossier.html'), renderDossier(briefs, publicationView(printedDataset(data, lang), locale), locale, templates));
+  }
   if (!chromium) throw new Error(NO_BROWSER_HELP);
   // Page scripts on (the printer turns them off): axe runs in the page.
   browser = await puppeteer.launch({ executablePath: chromium.path, headless: true, args: CHROMIUM_FLAGS, pipe: true });
@@ -94,9 +98,9 @@ interface AceReport {
 }
 
 describe('Ace by DAISY on the EPUB of a build', () => {
-  it('finds no violation, and the accessibility metadata EPUB Accessibility 1.1 asks for', async () => {
-    const reports = join(work, 'ace');
-    const temp = join(work, 'ace-temp');
+  it.each(LANGS)('finds no violation in the %s book, and the accessibility metadata EPUB Accessibility 1.1 asks for', async (lang) => {
+    const reports = join(work, `ace-${lang}`);
+    const temp = join(work, `ace-temp-${lang}`);
     mkdirSync(temp);
     // Ace's Puppeteer runs the system Chromium (it has none of its own); its config and logs go to the work folder.
     const env = {
@@ -110,7 +114,7 @@ describe('Ace by DAISY on the EPUB of a build', () => {
       XDG_DATA_HOME: join(work, 'data'),
       XDG_CACHE_HOME: join(work, 'cache'),
     };
-    const epub = join(out, 'zh-Hant/briefs.epub');
+    const epub = join(out, lang, 'briefs.epub');
     await promisify(execFile)(process.execPath, [ACE_CLI, '--silent', '--force', '--outdir', reports, '--tempdir', temp, epub], { env, timeout: 150_000 });
     const report = JSON.parse(readFileSync(join(reports, 'report.json'), 'utf8')) as AceReport;
     const violations = report.assertions.flatMap((doc) =>

@@ -9,14 +9,16 @@ import { realDataset, renderAll } from './render.ts';
 const GOLDEN = join(ROOT, 'test/golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-describe('golden briefs', async () => {
-  const { briefs } = await renderAll(await realDataset());
+// The zh-Hant edition's files at the top of test/golden/, the zh-Hans edition's in test/golden/zh-Hans/.
+describe.each(['zh-Hant', 'zh-Hans'] as const)('golden briefs, %s', async (lang) => {
+  const { briefs } = await renderAll(await realDataset(), lang);
+  const dir = lang === 'zh-Hant' ? GOLDEN : join(GOLDEN, lang);
   for (const b of briefs) {
     for (const [ext, text] of [['md', b.markdown], ['html', b.html]] as const) {
-      it(`${b.name}.${ext} matches test/golden/${b.name}.${ext}`, () => {
-        const path = join(GOLDEN, `${b.name}.${ext}`);
+      it(`${b.name}.${ext} matches ${join('test/golden', lang === 'zh-Hant' ? '' : lang, `${b.name}.${ext}`)}`, () => {
+        const path = join(dir, `${b.name}.${ext}`);
         if (update) {
-          mkdirSync(GOLDEN, { recursive: true });
+          mkdirSync(dir, { recursive: true });
           writeFileSync(path, text);
         }
         expect(existsSync(path), `${path} is missing: run npm run golden`).toBe(true);

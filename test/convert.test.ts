@@ -42,9 +42,12 @@ describe('conversion to mainland Simplified Chinese', () => {
     const data = await datasetFromTexts(texts);
     expect(simplifiedDataset(data).people.find((p) => p.id === 'person-a')!.name).toBe('甲甲');
     expect(namesWithoutExplicitForm(data)).toEqual([
-      { name: '乙', printed: '乙' },
-      { name: '北京', printed: '北京' },
-      { name: '安克雷奇', printed: '安克雷奇' },
+      { name: '乙', printed: '乙', kind: 'person' },
+      { name: '北京', printed: '北京', kind: 'place' },
+      { name: '安克雷奇', printed: '安克雷奇', kind: 'place' },
+      { name: '對話機制', printed: '对话机制', kind: 'mechanism' },
+      { name: '戰略對話', printed: '战略对话', kind: 'round' },
+      { name: '高層戰略對話', printed: '高层战略对话', kind: 'round' },
     ]);
   });
 

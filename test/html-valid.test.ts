@@ -2,7 +2,8 @@
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { readTemplates, renderIndex } from '../pipeline/briefs.ts';
-import { publicationView } from '../pipeline/views.ts';
+import { loadLocale } from '../pipeline/locale.ts';
+import { printedDataset, publicationView } from '../pipeline/views.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
 
 const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
@@ -19,8 +20,11 @@ describe('HTML validity', () => {
     expect(await problems(html)).toEqual([]);
   });
 
-  it('index.html has no problem', async () => {
-    const html = renderIndex(publicationView(dataset, locale), locale, await readTemplates(TEMPLATES), ['md', 'html', 'pdf', 'epub']);
+  it('index.html, with both editions, has no problem', async () => {
+    const hans = await loadLocale(TEMPLATES, 'zh-Hans');
+    const editions = [locale, hans].map((l) => ({ publication: publicationView(printedDataset(dataset, l.lang), l), locale: l }));
+    const html = renderIndex(editions, await readTemplates(TEMPLATES), ['md', 'html', 'pdf', 'epub']);
+    expect(html).toContain('<section class="edition" lang="zh-Hans"');
     expect(await problems(html)).toEqual([]);
   });
 });

@@ -275,7 +275,7 @@ describe('offline printing', () => {
     const logs: string[] = [];
     const error = await build({ ...options(out), templatesDir: templates, log: (l) => logs.push(l) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PrintError);
-    expect((error as Error).message).toMatch(/^printing (chronology|roster|checklist): refused a request/);
+    expect((error as Error).message).toMatch(/^printing zh-Han[st]\/(chronology|roster|checklist|dossier): refused a request/);
     expect(hits).toEqual([]);
     const pid = Number(/pid (\d+)/.exec(logs.find((l) => l.startsWith('browser:')) ?? '')?.[1]);
     expect(pid).toBeGreaterThan(0);

@@ -90,7 +90,7 @@ const FIELDS_TEMPLATE = [
 const renderer = createMarkdownRenderer([{ file: 'fields.md.hbs', text: FIELDS_TEMPLATE }]);
 const CONTROL = '丙丁';
 const fieldsHtml = (t: string) =>
-  markdownToHtml(renderer.render('fields.md.hbs', { t, c: ['seed'], notes: [{ label: 'seed', text: t, url: 'https://example.org/' }] }), locale).html;
+  markdownToHtml(renderer.render('fields.md.hbs', { t, c: ['seed'], notes: [{ label: 'seed', text: t, url: 'https://example.org/', lang: null, urlSeparator: ' ' }] }), locale).html;
 
 describe('data text is text, in every kind of field', () => {
   const control = readBack(fieldsHtml(CONTROL));

@@ -4,6 +4,7 @@ import { readTemplates, renderBriefs, type RenderedBrief } from '../pipeline/bri
 import { formatDiagnostic } from '../pipeline/diagnostics.ts';
 import { loadDataset, validateTexts } from '../pipeline/load.ts';
 import { loadLocale, type Locale } from '../pipeline/locale.ts';
+import type { Lang } from '../pipeline/options.ts';
 import type { Dataset } from '../pipeline/schema.ts';
 import { ROOT } from './helpers.ts';
 
@@ -21,7 +22,7 @@ export async function realDataset(): Promise<Dataset> {
   return result.dataset;
 }
 
-export async function renderAll(dataset: Dataset): Promise<{ briefs: RenderedBrief[]; locale: Locale }> {
-  const [locale, templates] = await Promise.all([loadLocale(TEMPLATES, 'zh-Hant'), readTemplates(TEMPLATES)]);
+export async function renderAll(dataset: Dataset, lang: Lang = 'zh-Hant'): Promise<{ briefs: RenderedBrief[]; locale: Locale }> {
+  const [locale, templates] = await Promise.all([loadLocale(TEMPLATES, lang), readTemplates(TEMPLATES)]);
   return { briefs: renderBriefs({ data: dataset, locale, templates }), locale };
 }

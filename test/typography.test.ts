@@ -13,8 +13,10 @@ import { formatDate, formatDateRange } from '../pipeline/format.ts';
 import { loadLocale } from '../pipeline/locale.ts';
 import { fullWidthPunctuation, keepTogetherPattern, typesetText } from '../pipeline/typography.ts';
 import { printedDataset } from '../pipeline/views.ts';
+import { toSimplified } from '../pipeline/convert.ts';
 import { ROOT } from './helpers.ts';
 import { fromHtml } from './html.ts';
+import { pdfLines } from './pdf-text.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-typography-'));
@@ -33,26 +35,6 @@ function lineText(node: Element): string {
   return out;
 }
 
-/** A PDF's lines as pdf.js gives them to a reader's search: the text items of each line, joined as they are. */
-async function pdfLines(file: string): Promise<string[]> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0 }).promise;
-  const lines: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    let line = '';
-    for (const item of (await (await doc.getPage(i)).getTextContent()).items) {
-      if (!('str' in item)) continue;
-      line += item.str;
-      if (item.hasEOL) {
-        lines.push(line);
-        line = '';
-      }
-    }
-    if (line) lines.push(line);
-  }
-  await doc.destroy();
-  return lines;
-}
 
 describe('typesetting rules', () => {
   it('turns ASCII punctuation between Han characters full-width, and leaves URLs, times and Latin text alone', () => {
@@ -71,48 +53,60 @@ describe('typesetting rules', () => {
   });
 });
 
-describe('what readers get from a build', async () => {
-  const data = await realDataset();
-  const printed = printedDataset(data);
-  const out = join(work, 'out');
+const data = await realDataset();
+const readersOut = join(work, 'out');
+// One build of both editions for every check of what readers get.
+beforeAll(async () => {
+  await build({ ...defaultBuildOptions(), dataDir: join(ROOT, 'data'), templatesDir: TEMPLATES, outDir: readersOut, formats: ['html', 'pdf', 'epub'] });
+}, 240_000);
+
+describe.each(['zh-Hant', 'zh-Hans'] as const)('what readers get from a build, %s edition', async (lang) => {
+  const edition = await loadLocale(TEMPLATES, lang);
+  const printed = printedDataset(data, lang);
   let pdf: Record<string, string[]>;
   let epubText: string;
   let html: Record<string, string>;
   /** The text of each block (paragraph, list item, cell, heading) of each page: where spacing can be judged. */
   let blocks: Record<string, string[]>;
   beforeAll(async () => {
-    await build({ ...defaultBuildOptions(), dataDir: join(ROOT, 'data'), templatesDir: TEMPLATES, outDir: out, formats: ['html', 'pdf', 'epub'] });
     pdf = {};
     html = {};
     blocks = {};
     for (const name of ['chronology', 'roster', 'checklist', 'dossier']) {
-      pdf[name] = await pdfLines(join(out, 'zh-Hant', `${name}.pdf`));
-      const doc = fromHtml(readFileSync(join(out, 'zh-Hant', `${name}.html`), 'utf8'));
+      pdf[name] = await pdfLines(join(readersOut, lang, `${name}.pdf`));
+      const doc = fromHtml(readFileSync(join(readersOut, lang, `${name}.html`), 'utf8'));
       html[name] = doc.text;
       blocks[name] = ['p', 'li', 'td', 'th', 'h1', 'h2', 'h3', 'h4'].flatMap((tag) => doc.elements(tag).map(lineText));
     }
-    const book = unzipSync(new Uint8Array(readFileSync(join(out, 'zh-Hant', 'briefs.epub'))));
+    const book = unzipSync(new Uint8Array(readFileSync(join(readersOut, lang, 'briefs.epub'))));
     epubText = Object.entries(book).filter(([p]) => p.endsWith('.xhtml')).map(([, b]) => fromHtml(strFromU8(b)).text).join('\n');
-  }, 180_000);
+  }, 120_000);
 
-  /** Every fact a reader may search for: dates and ranges, times, people, places, as printed. */
-  const facts = () => [
-    ...data.dialogues.map((d) => formatDateRange(locale, d.start, d.end)),
-    ...data.events.map((e) => formatDate(locale, e.date)),
-    '2005年8月1日',
-    '12:02',
-    '約19:45',
-    ...printed.people.map((p) => p.name),
-    ...printed.places.map((p) => p.name),
-  ];
+  /**
+   * Every fact a reader may search for — dates and ranges, times, people, places — as the zh-Hant edition prints
+   * them; the zh-Hans edition must print each as OpenCC converts it, with the data's explicit forms.
+   */
+  const facts = () => {
+    const hant = [
+      ...data.dialogues.map((d) => formatDateRange(locale, d.start, d.end)),
+      ...data.events.map((e) => formatDate(locale, e.date)),
+      '2005年8月1日',
+      '12:02',
+      '約19:45',
+      ...printedDataset(data).people.map((p) => p.name),
+      ...printedDataset(data).places.map((p) => p.name),
+    ];
+    return lang === 'zh-Hant' ? hant : hant.map((f) => toSimplified(f, data.publication.zh_hans));
+  };
 
-  it('lets a reader\'s search find every fact in the PDFs and the EPUB, as written, whitespace untouched', () => {
+  it('lets a reader\'s search find every fact in the PDFs and the EPUB, whitespace untouched', () => {
     const whole = Object.fromEntries(Object.entries(pdf).map(([n, lines]) => [n, lines.join('')]));
     for (const fact of facts()) {
       expect(whole.dossier, fact).toContain(fact);
       expect(epubText, fact).toContain(fact);
     }
-    for (const d of data.dialogues) expect(whole.chronology).toContain(formatDateRange(locale, d.start, d.end));
+    if (lang === 'zh-Hans') expect(facts()).toEqual(expect.arrayContaining(['约19:45', '胡锦涛', '布什', '美国阿拉斯加州安克雷奇']));
+    for (const d of data.dialogues) expect(whole.chronology).toContain(formatDateRange(edition, d.start, d.end));
     for (const p of printed.people) expect(whole.roster).toContain(p.name);
     // No space slipped into a date: 2005 年 8 月 would defeat a search (pdf.js itself puts spaces between table cells).
     for (const text of Object.values(whole)) expect(text).not.toMatch(/\d{4} 年|\d 月|\d 日|年 \d+ ?月|月 \d+ ?日/u);
@@ -132,15 +126,26 @@ describe('what readers get from a build', async () => {
   });
 
   it('starts no printed line with closing punctuation', () => {
-    const closing = /^[，。、；：？！）」』】》〉,.;:?!)]/u;
+    const closing = /^[，。、；：？！）」』】》〉”’,.;:?!)]/u;
     for (const [name, lines] of Object.entries(pdf)) {
       const bad = lines.filter((l) => closing.test(l.trimStart()));
       expect(bad, name).toEqual([]);
     }
   });
 
+  it('quotes as its script does: corner brackets in zh-Hant, GB/T 15834 marks in zh-Hans', () => {
+    const text = Object.values(html).join('\n') + epubText;
+    if (lang === 'zh-Hant') {
+      // The seed's own “” (in a quotation of a speech) are kept as written; every quotation the briefs make is 「」.
+      expect(text).toContain('「');
+    } else {
+      expect(text).toContain('“');
+      expect(text).not.toMatch(/[「」『』]/u);
+    }
+  });
+
   it('marks English names and English source titles with their language', () => {
-    const roster = readFileSync(join(out, 'zh-Hant', 'roster.html'), 'utf8');
+    const roster = readFileSync(join(readersOut, lang, 'roster.html'), 'utf8');
     for (const p of data.people.filter((x) => x.name_en)) expect(roster).toContain(`<span lang="en" class="name">${p.name_en}</span>`);
     expect(roster).toMatch(/<span lang="en">Hu Jintao — Wikipedia<\/span>/);
   });
