@@ -7,7 +7,10 @@ import type { Format, Lang } from './options.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading } from './markdown-to-html.ts';
 import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from './schema.ts';
-import { briefView, foreignPassages, printedDataset, publicationView, seriesFacts, type PublicationView } from './views.ts';
+import type { Change } from './changes.ts';
+import { CHECKSUMS_FILE } from './checksums.ts';
+import { FEED_FILE } from './feed.ts';
+import { briefView, changesView, foreignPassages, printedDataset, publicationView, seriesFacts, type PublicationView } from './views.ts';
 
 export interface Templates {
   markdown: TemplateSource[];
@@ -25,7 +28,8 @@ export interface OutputFile {
 }
 
 export interface RenderedBrief {
-  name: BriefName;
+  /** A brief, or the changes page (修訂說明), which the dossier carries last. */
+  name: BriefName | 'changes';
   /** Its part of the dossier (ids prefixed with the brief's name, no contents of its own), when asked for. */
   dossierPart?: { html: string; headings: Heading[] };
   title: string;
@@ -59,7 +63,7 @@ export async function readTemplates(dirs: string | readonly string[]): Promise<T
   for (const dir of folders) {
     for (const f of await readdir(join(dir, 'partials')).catch(() => [] as string[])) if (f.endsWith('.md.hbs')) partialNames.add(f);
   }
-  const markdown = await Promise.all([...BRIEF_NAMES.map((b) => read(`${b}.md.hbs`)), ...[...partialNames].sort().map((p) => read(`partials/${p}`))]);
+  const markdown = await Promise.all([...[...BRIEF_NAMES, 'changes'].map((b) => read(`${b}.md.hbs`)), ...[...partialNames].sort().map((p) => read(`partials/${p}`))]);
   return {
     markdown,
     layout: await read('layout.html.hbs'),
@@ -102,10 +106,13 @@ export function pageCounterContent(pattern: string): string {
 }
 
 /** The running header (a title) and footer (page X of Y) of a page, or of a named page. */
-export function runningHeadCss(title: string, locale: Locale, pageName = ''): string {
+export function runningHeadCss(title: string, locale: Locale, pageName = '', footer = locale.page_of): string {
   const name = pageName ? ` ${pageName}` : '';
-  return `@page${name} { @top-center { content: ${cssString(title)}; } @bottom-center { content: ${pageCounterContent(locale.page_of)}; } }`;
+  return `@page${name} { @top-center { content: ${cssString(title)}; } @bottom-center { content: ${pageCounterContent(footer)}; } }`;
 }
+
+/** The dossier's running footer: its edition, then the page count ("第1版（2021年3月22日）　第3頁，共14頁"). */
+export const dossierFooter = (publication: PublicationView, locale: Locale): string => fill(locale.dossier.footer, { edition: publication.edition.label, page_of: locale.page_of });
 
 export interface RenderInput {
   data: Dataset;
@@ -127,40 +134,48 @@ export const fontsCssOf = (lang: Lang): string => `fonts.${lang}.css`;
 export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAMES, withDossier = false }: RenderInput): RenderedBrief[] {
   const data = printedDataset(source, locale.lang);
   const md = createMarkdownRenderer(templates.markdown, foreignPassages(data, locale.lang));
-  const layout = compileHtml(templates.layout);
   const facts = seriesFacts(data, locale);
   const publication = publicationView(data, locale, facts);
   return only.map((name) => {
     const view = briefView(name, data, locale, facts);
-    const markdown = md.render(`${name}.md.hbs`, { ...view, l: locale });
-    const variants = markdownToHtmlVariants(markdown, locale, withDossier ? [{ toc: false, idPrefix: `${name}-` }, {}] : [{}]);
-    const fragment = variants[variants.length - 1]!;
-    const dossierPart = withDossier ? variants[0] : undefined;
-    const html = layout({
-      lang: locale.lang,
-      name,
-      title: view.brief.title,
-      description: view.brief.description,
-      siteTitle: publication.title,
-      author: publication.publisher,
-      assets: '../assets/',
-      fontsCss: fontsCssOf(locale.lang),
-      home: '../',
-      printStyle: runningHeadCss(view.brief.title, locale),
-      body: fragment.html,
-    });
-    return {
-      name,
-      title: view.brief.title,
-      description: view.brief.description,
-      keywords: view.brief.keywords,
-      markdown,
-      fragment: fragment.html,
-      html,
-      headings: fragment.headings,
-      ...(dossierPart ? { dossierPart } : {}),
-    };
+    return renderPage(md.render(`${name}.md.hbs`, { ...view, l: locale }), { name, ...view.brief }, publication, locale, templates, withDossier);
   });
+}
+
+/** A page's Markdown as the brief file, its standalone HTML page, its body for the EPUB and its part of the dossier. */
+function renderPage(markdown: string, page: { name: RenderedBrief['name']; title: string; description: string; keywords: string[] }, publication: PublicationView, locale: Locale, templates: Templates, withDossier: boolean): RenderedBrief {
+  const { name } = page;
+  const variants = markdownToHtmlVariants(markdown, locale, withDossier ? [{ toc: false, idPrefix: `${name}-` }, {}] : [{}]);
+  const fragment = variants[variants.length - 1]!;
+  const dossierPart = withDossier ? variants[0] : undefined;
+  const html = compileHtml(templates.layout)({
+    lang: locale.lang,
+    name,
+    title: page.title,
+    description: page.description,
+    siteTitle: publication.title,
+    author: publication.publisher,
+    assets: '../assets/',
+    fontsCss: fontsCssOf(locale.lang),
+    home: '../',
+    printStyle: runningHeadCss(page.title, locale),
+    body: fragment.html,
+  });
+  return { ...page, markdown, fragment: fragment.html, html, headings: fragment.headings, ...(dossierPart ? { dossierPart } : {}) };
+}
+
+/**
+ * The changes page (修訂說明) of an edition: what it changed since an earlier dataset, worded from the two printed
+ * datasets by changesView, rendered as the briefs are (with its part of the dossier, where it comes last).
+ */
+export function renderChanges(changes: readonly Change[], before: Dataset, after: Dataset, locale: Locale, templates: Templates, withDossier: boolean): RenderedBrief {
+  const [was, is] = [printedDataset(before, locale.lang), printedDataset(after, locale.lang)];
+  const publication = publicationView(is, locale);
+  const since = publicationView(was, locale).edition.label;
+  const view = changesView(changes, was, is, locale, { since, edition: publication.edition.label });
+  const md = createMarkdownRenderer(templates.markdown, foreignPassages(is, locale.lang));
+  const markdown = md.render('changes.md.hbs', { ...view, l: locale });
+  return renderPage(markdown, { name: 'changes', title: view.title, description: view.intro, keywords: [...publication.keywords, view.title] }, publication, locale, templates, withDossier);
 }
 
 export type { Format } from './options.ts';
@@ -181,11 +196,12 @@ export function renderDossier(briefs: readonly RenderedBrief[], publication: Pub
       body: fragment.html,
     };
   });
+  const footer = dossierFooter(publication, locale);
   const printStyle = [
-    runningHeadCss(publication.dossierTitle, locale),
+    runningHeadCss(publication.dossierTitle, locale, '', footer),
     '@page cover { @top-center { content: none; } @bottom-center { content: none; } }',
     '.cover { page: cover; }',
-    ...briefs.map((b) => `${runningHeadCss(b.title, locale, b.name)} .dossier-${b.name} { page: ${b.name}; }`),
+    ...briefs.map((b) => `${runningHeadCss(b.title, locale, b.name, footer)} .dossier-${b.name} { page: ${b.name}; }`),
   ].join('\n');
   return layout({
     lang: locale.lang,
@@ -196,6 +212,7 @@ export function renderDossier(briefs: readonly RenderedBrief[], publication: Pub
     coverLines: publication.coverLines,
     tocLabel: locale.toc,
     asOf: publication.asOf,
+    edition: publication.edition.label,
     assets: '../assets/',
     fontsCss: fontsCssOf(locale.lang),
     printStyle,
@@ -207,6 +224,8 @@ export function renderDossier(briefs: readonly RenderedBrief[], publication: Pub
 export interface IndexEdition {
   publication: PublicationView;
   locale: Locale;
+  /** Its changes page, when the build has one. */
+  changes?: RenderedBrief;
 }
 
 /**
@@ -222,16 +241,21 @@ export function renderIndex(editions: readonly IndexEdition[], templates: Templa
     title: first.publication.title,
     description: first.publication.description,
     fontsCss: editions.map((e) => fontsCssOf(e.locale.lang)),
-    editions: editions.map(({ publication, locale }) => {
+    feed: FEED_FILE,
+    editions: editions.map(({ publication, locale, changes }) => {
       const dir = locale.lang;
+      const printed = formats.includes('pdf') || formats.includes('epub');
       return {
         lang: locale.lang,
         // The page's own language needs no mark; another edition's part is marked, and titled by its own words.
         ownLang: locale.lang === first.locale.lang ? null : locale.lang,
-        heading: locale.edition,
+        heading: locale.edition_name,
+        edition: publication.edition.label,
         whole: [
           ...(formats.includes('pdf') ? [{ href: `${dir}/dossier.pdf`, label: `${publication.dossierTitle}${fill(locale.parenthetical, { text: locale.formats.pdf })}` }] : []),
           ...(formats.includes('epub') ? [{ href: `${dir}/briefs.epub`, label: `${publication.dossierTitle}${fill(locale.parenthetical, { text: locale.formats.epub })}` }] : []),
+          ...(printed ? [{ href: `${dir}/${CHECKSUMS_FILE}`, label: locale.checksums }] : []),
+          ...(changes && formats.includes('html') ? [{ href: `${dir}/changes.html`, label: changes.title }] : []),
         ],
         briefs: BRIEF_NAMES.map((name) => ({
           title: publication.briefs[name].title,

@@ -3,10 +3,15 @@
 // files linked in), printed into, and switched in by one atomic rename (output.ts), so a reader of the output folder
 // sees the whole last build or the whole new one, whatever happens.
 import { rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { openPrinter, type Printer } from './browser.ts';
-import { briefOutputs, fontsCssOf, readTemplates, renderBriefs, renderDossier, renderIndex, type OutputFile, type RenderedBrief, type Templates } from './briefs.ts';
+import { briefOutputs, fontsCssOf, readTemplates, renderBriefs, renderChanges, renderDossier, renderIndex, type OutputFile, type RenderedBrief, type Templates } from './briefs.ts';
+import { compareDatasets, type Change } from './changes.ts';
+import { CHECKSUMS_FILE, isChecksummed, sha256sums } from './checksums.ts';
+import { loadEarlierDataset, datasetAtRef } from './earlier.ts';
+import { FEED_FILE, renderFeed, type Feed, type FeedEntry } from './feed.ts';
+import { formatDate } from './format.ts';
 import { browserIdentity, buildInputsKey, entryFor, hash, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
 import { editionsOf, isOwnEdition } from './convert.ts';
 import { describeWriteError, DiagnosticError, UsageError } from './diagnostics.ts';
@@ -15,7 +20,7 @@ import { buildEpub, epubIdentifier } from './epub.ts';
 import { documentCoverage, documentScript, readableText, textPlaces } from './coverage.ts';
 import { codePointsOf, DIGITS, fontFaceCss, subsetFaces, withoutCssComments } from './fonts.ts';
 import { datasetCounts, loadDataset } from './load.ts';
-import { loadLocale, type Locale } from './locale.ts';
+import { fill, loadLocale, type Locale } from './locale.ts';
 import { acquireLock } from './lock.ts';
 import { NAMES_REVIEW, namesReview } from './names-review.ts';
 import { ALL_FORMATS, BRIEF_NAMES, type BriefName, type Format, type Lang, type Paper } from './options.ts';
@@ -42,6 +47,12 @@ export interface BuildOptions {
   /** The editions to write and print; absent, every edition the data can make (each is rendered all the same). */
   langs?: readonly Lang[];
   paper: Paper;
+  /** An earlier edition to compare with (a git ref or a dataset folder): the changes page and the dossier's last part. */
+  since?: string;
+  /** The published site's address, for the feed's links (default: relative to the feed). */
+  baseUrl?: string;
+  /** Where earlier editions' files are kept, as <url><tag>/<lang>-<file> (a GitHub release's download address). */
+  releasesUrl?: string;
   /** Rebuild every output, whatever the cache says. */
   force?: boolean;
   /** Make only this part of the printed outputs (PDF, EPUB); the rest is cheap and every shard makes it. */
@@ -86,8 +97,10 @@ function pdfMetadata(title: string, subject: string, keywords: readonly string[]
     subject,
     keywords: [...keywords],
     lang: publication.lang,
-    date: new Date(`${publication.date}T00:00:00Z`),
+    // The edition's day: the data's last day unless publication.yaml dates the edition.
+    date: new Date(`${publication.edition.date}T00:00:00Z`),
     creator: 'dialogue-briefs',
+    version: publication.edition.id,
     headings: headings.map((h) => h.text),
   };
 }
@@ -117,6 +130,8 @@ interface RenderedEdition {
   locale: Locale;
   publication: PublicationView;
   briefs: RenderedBrief[];
+  /** The changes page (修訂說明), with --since. */
+  changes?: RenderedBrief;
   dossierHtml: string;
   /** What it prints in the other script (verbatim quotations, sources' own titles), set in that script's faces. */
   passages: ForeignPassage[];
@@ -124,19 +139,77 @@ interface RenderedEdition {
   documents: { name: string; text: string }[];
 }
 
-function renderEdition(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[], withDossier: boolean): RenderedEdition {
+/** What an edition changed since an earlier dataset: the changes, and that dataset to word them from. */
+interface Since {
+  before: Dataset;
+  changes: Change[];
+}
+
+function renderEdition(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[], withDossier: boolean, since?: Since): RenderedEdition {
   const printed = printedDataset(data, locale.lang);
   const publication = publicationView(printed, locale);
   const briefs = renderBriefs({ data, locale, templates, only, withDossier });
-  const dossierHtml = withDossier ? renderDossier(briefs, publication, locale, templates) : '';
+  const changes = since ? renderChanges(since.changes, since.before, data, locale, templates, withDossier) : undefined;
+  // The dossier ends with the changes page, when there is one.
+  const dossierHtml = withDossier ? renderDossier(changes ? [...briefs, changes] : briefs, publication, locale, templates) : '';
   const documents = [
-    ...briefs.map((b) => ({ name: `${locale.lang} ${b.name}`, text: `${b.html}${b.title}${locale.page_of}` })),
+    ...[...briefs, ...(changes ? [changes] : [])].map((b) => ({ name: `${locale.lang} ${b.name}`, text: `${b.html}${b.title}${locale.page_of}` })),
     ...(withDossier ? [{ name: `${locale.lang} dossier`, text: `${dossierHtml}${publication.dossierTitle}${locale.page_of}` }] : []),
   ];
   // Only the passages the edition prints: a source nothing in it cites needs no faces of the other script.
   const readable = documents.map((d) => readableText(d.text));
   const passages = foreignPassages(printed, locale.lang).filter((p) => readable.some((t) => t.includes(p.text)));
-  return { lang: locale.lang, locale, publication, briefs, dossierHtml, passages, documents };
+  return { lang: locale.lang, locale, publication, briefs, ...(changes ? { changes } : {}), dossierHtml, passages, documents };
+}
+
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The files of an edition a reader downloads, as the feed links them: the dossier, the three briefs, the book. */
+const DOWNLOADS = [
+  ...(['dossier', ...BRIEF_NAMES] as const).map((name) => ({ name, file: `${name}.pdf`, type: 'application/pdf' as const, format: 'pdf' as const })),
+  { name: 'dossier' as const, file: 'briefs.epub', type: 'application/epub+zip' as const, format: 'epub' as const },
+];
+
+/**
+ * The feed of every edition publication.yaml lists: this build's (its files on the site, its changes since --since,
+ * else since the previous edition's tag when git has it) and the earlier ones (their files as release assets named
+ * <lang>-<file> under --releases-url, their changes from their tags). Worded in the first language edition's words.
+ */
+function feedOf(data: Dataset, editions: readonly RenderedEdition[], templates: Templates, options: BuildOptions, since?: Since): Feed {
+  const first = editions[0]!;
+  const { locale, publication } = first;
+  const listed = data.publication.editions ?? [{ id: publication.edition.id }];
+  const downloads = DOWNLOADS.filter((d) => options.formats.includes(d.format));
+  const atTag = (tag: string | undefined) => (tag ? datasetAtRef(tag, options.dataDir) : undefined);
+  // The changes as the dossier carries them: no contents of their own, ids prefixed.
+  const changesHtml = (before: Dataset | undefined, after: Dataset | undefined) =>
+    before && after ? renderChanges(compareDatasets(before, after), before, after, locale, templates, true).dossierPart!.html : undefined;
+  const entries = listed.map((edition, i): FeedEntry => {
+    const current = i === 0;
+    const dataset = current ? data : atTag(edition.tag);
+    const date = current ? publication.edition.date : (edition.date ?? (dataset ? publicationView(printedDataset(dataset, locale.lang), locale).edition.date : publication.edition.date));
+    const previous = listed[i + 1];
+    const content =
+      changesHtml(current ? (since?.before ?? atTag(previous?.tag)) : atTag(previous?.tag), dataset) ??
+      `<p>${escapeText(previous ? locale.changes.unrecorded : locale.changes.first)}</p>`;
+    const releases = options.releasesUrl;
+    const files = editions.flatMap((e) =>
+      downloads.flatMap((d) => {
+        const href = current ? `${e.lang}/${d.file}` : releases && edition.tag ? `${releases}${encodeURIComponent(edition.tag)}/${e.lang}-${d.file}` : undefined;
+        const title = d.name === 'dossier' ? e.publication.dossierTitle : e.publication.briefs[d.name].title;
+        return href ? [{ href, type: d.type, lang: e.lang, title: `${title}${fill(e.locale.parenthetical, { text: e.locale.formats[d.format] })}` }] : [];
+      }),
+    );
+    return {
+      id: edition.id,
+      date,
+      title: fill(locale.edition_label, { id: edition.id, date: formatDate(locale, date) }),
+      contentHtml: content,
+      files,
+      ...(current ? { alternate: first.changes ? `${first.lang}/changes.html` : 'index.html' } : {}),
+    };
+  });
+  return { title: publication.title, subtitle: publication.description, author: publication.publisher, lang: first.lang, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), entries };
 }
 
 /** Runs a build. Data and font problems throw a DiagnosticError before anything is written. */
@@ -165,6 +238,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (unavailable.length) {
       throw new UsageError(`the data is written in ${data.publication.language}, so no ${unavailable.join(' or ')} edition can be made from it (expected --lang ${available.join(',')})`);
     }
+    const before = options.since === undefined ? undefined : await loadEarlierDataset(options.since, options.dataDir);
+    const since = before ? { before, changes: compareDatasets(before, data) } : undefined;
     stages.validate = lap();
     throwIfInterrupted();
 
@@ -177,7 +252,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const withDossier = wantPdf && options.only.length === BRIEF_NAMES.length;
     // Every edition the data can make is rendered (it is cheap), so the index and each edition's fonts are the same
     // whatever --lang asks for; only the editions asked for are written and printed.
-    const editions = locales.map((locale) => renderEdition(data, locale, templates, options.only, withDossier));
+    const editions = locales.map((locale) => renderEdition(data, locale, templates, options.only, withDossier, since));
     stages.render = lap();
 
     // Each edition in its own script and its own fonts, checked where its text comes from: the data (as written, or
@@ -189,12 +264,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (problems.length) throw new DiagnosticError(problems, options.dataDir);
 
     const index = renderIndex(editions, templates, options.formats);
-    const files: OutputFile[] = [{ path: 'assets/style.css', content: templates.stylesheet }, { path: 'index.html', content: index }];
+    const feed = renderFeed(feedOf(data, editions, templates, options, since));
+    const files: OutputFile[] = [{ path: 'assets/style.css', content: templates.stylesheet }, { path: 'index.html', content: index }, { path: FEED_FILE, content: feed }];
     // Printing needs every page and asset staged, published or not.
     const printInputs: OutputFile[] = [];
     const asked = new Set(options.langs ?? available);
     for (const e of editions) {
-      const pages = briefOutputs(e.briefs, e.lang, options.formats);
+      const pages = briefOutputs(e.changes ? [...e.briefs, e.changes] : e.briefs, e.lang, options.formats);
       // Every page and print of an edition links its one fonts.<lang>.css, so they share one subset of each face: the
       // characters of every document with its running header and footer, its pages, the index, what the stylesheet
       // can print, and the digits of page counters and the contents' page numbers. Its passages in the other script
@@ -244,7 +320,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const manifest: Manifest | undefined = options.force ? undefined : await readManifest(options.outDir);
     const fresh = (t: Target) => manifest?.outputs[t.path]?.key === t.key && unchangedOnDisk(options.outDir, t.path, manifest.outputs[t.path]);
     const toMake = [...targets, ...ownPrints].filter((t) => !fresh(t));
-    const skipped = [...targets, ...ownPrints].filter((t) => !toMake.includes(t)).map((t) => t.path);
+    // Each edition's SHA256SUMS is written after its prints, from their bytes; it is carried over only if it comes out
+    // the same (it then counts as kept, like any unchanged output).
+    const printedFormats = options.formats.some((f) => f === 'pdf' || f === 'epub');
+    const sumsPaths = new Set(printedFormats ? [...asked].map((lang) => `${lang}/${CHECKSUMS_FILE}`) : []);
+    const skipped = [...[...targets, ...ownPrints].filter((t) => !toMake.includes(t)).map((t) => t.path), ...[...sumsPaths].filter((p) => manifest?.outputs[p])];
     // Every output of the last build that is still whole on disk and not made again goes on unchanged: the briefs of
     // another --only, another shard's prints, this build's fresh ones.
     const made = new Set(toMake.map((t) => t.path));
@@ -255,14 +335,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return { built: [], skipped, counts: datasetCounts(data), refused: [], browserLaunched: false, stages };
     }
 
+    const carried = kept.filter(([path]) => !sumsPaths.has(path));
+
     generation = await beginGeneration(options.outDir);
     const gen = generation;
-    await carryOver(options.outDir, gen, kept.map(([path]) => path));
+    await carryOver(options.outDir, gen, carried.map(([path]) => path));
     const printsToMake = toMake.filter((t) => t.kind === 'print');
     // Printing needs every page and asset in the generation, published or not (carried-over ones are there already).
     const printing = printsToMake.some((t) => t.path.endsWith('.pdf'));
     await stageFiles(gen.dir, [...toMake.flatMap((t) => (t.file ? [t.file] : [])), ...(printing ? printInputs : [])]);
-    if (printing) await stageFiles(gen.dir, files.filter((f) => !made.has(f.path) && !kept.some(([path]) => path === f.path)));
+    if (printing) await stageFiles(gen.dir, files.filter((f) => !made.has(f.path) && !carried.some(([path]) => path === f.path)));
     stages.stage = lap();
 
     const built: BuiltFile[] = [];
@@ -295,11 +377,28 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stages.epub = epubMs;
 
     // Pages staged only to be printed are not published; the manifest goes in with the outputs it describes.
-    const published = new Set([...kept.map(([path]) => path), ...made]);
+    const published = new Set([...carried.map(([path]) => path), ...made]);
     for (const f of [...printInputs, ...files]) if (!published.has(f.path)) await rm(join(gen.dir, f.path), { force: true });
-    const entries: Manifest['outputs'] = Object.fromEntries(kept);
+    const entries: Manifest['outputs'] = Object.fromEntries(carried);
     for (const t of toMake) entries[t.path] = entryFor(gen.dir, t.path, t.key);
     for (const t of toMake) if (t.kind === 'file') built.push({ path: t.path, bytes: entries[t.path]!.size });
+    for (const path of sumsPaths) {
+      const dir = join(gen.dir, dirname(path));
+      const names = (await readdir(dir).catch(() => [] as string[])).filter(isChecksummed).sort();
+      if (names.length === 0) continue;
+      const content = sha256sums(await Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(dir, name)) }))));
+      const key = hash(version, path, content);
+      const before = manifest?.outputs[path];
+      if (before?.key === key && unchangedOnDisk(options.outDir, path, before)) {
+        await carryOver(options.outDir, gen, [path]);
+        entries[path] = before;
+      } else {
+        await stageFiles(gen.dir, [{ path, content }]);
+        entries[path] = entryFor(gen.dir, path, key);
+        built.push({ path, bytes: entries[path].size });
+        if (skipped.includes(path)) skipped.splice(skipped.indexOf(path), 1);
+      }
+    }
     await writeManifest(gen.dir, {
       format: 'dialogue-briefs-manifest/1',
       inputs: buildInputsKey(options),
@@ -397,7 +496,8 @@ async function buildBriefsEpub(e: RenderedEdition, stylesheet: string): Promise<
     publisher: publication.publisher,
     accessibilitySummary: locale.epub_accessibility,
     identifier: epubIdentifier([locale.lang, ...briefs.map((b) => b.markdown)]),
-    modified: `${publication.date}T00:00:00Z`,
+    modified: `${publication.edition.date}T00:00:00Z`,
+    edition: { id: publication.edition.id, date: publication.edition.date },
     chapters,
     stylesheet,
     fontCss: fontFaceCss(fonts, 'fonts/'),

@@ -94,13 +94,16 @@ export interface BuildInputs {
   only: readonly string[];
   formats: readonly string[];
   langs?: readonly string[] | undefined;
+  since?: string | undefined;
+  baseUrl?: string | undefined;
+  releasesUrl?: string | undefined;
   paper: string;
   shard?: { index: number; count: number } | undefined;
 }
 
 /** The inputs key a build records and the no-op check compares: one definition for both. */
 export function buildInputsKey(o: BuildInputs): string {
-  const options = { only: o.only, formats: o.formats, langs: o.langs ?? 'every edition', paper: o.paper, shard: o.shard ?? null };
+  const options = { only: o.only, formats: o.formats, langs: o.langs ?? 'every edition', since: o.since ?? null, baseUrl: o.baseUrl ?? null, releasesUrl: o.releasesUrl ?? null, paper: o.paper, shard: o.shard ?? null };
   return inputsKey(o.dataDir, o.templatesDir, options, o.formats.includes('pdf'));
 }
 

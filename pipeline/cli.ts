@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ALL_FORMATS, BRIEF_NAMES, LANGS, PAPERS, type BriefName, type Format, type Lang, type Paper } from './options.ts';
-import { buildCommand, EXIT, listOption, reportFailure, shardOption, UsageError, validateCommand, type CliBuildOptions } from './report.ts';
+import { buildCommand, EXIT, listOption, reportFailure, shardOption, urlOption, UsageError, validateCommand, type CliBuildOptions } from './report.ts';
 import { closest } from './closest.ts';
 import { installInterruptHandlers } from './interrupt.ts';
 
@@ -15,6 +15,9 @@ interface BuildFlags {
   only?: string;
   format?: string;
   lang?: string;
+  since?: string;
+  baseUrl?: string;
+  releasesUrl?: string;
   paper: string;
   force: boolean;
   shard?: string;
@@ -32,6 +35,9 @@ function buildOptions(flags: BuildFlags): CliBuildOptions {
     only: listOption<BriefName>(flags.only, BRIEF_NAMES, '--only'),
     formats: listOption<Format>(flags.format, ALL_FORMATS, '--format'),
     ...(flags.lang !== undefined ? { langs: listOption<Lang>(flags.lang, LANGS, '--lang') } : {}),
+    ...(flags.since !== undefined ? { since: flags.since } : {}),
+    ...(flags.baseUrl !== undefined ? { baseUrl: urlOption(flags.baseUrl) } : {}),
+    ...(flags.releasesUrl !== undefined ? { releasesUrl: urlOption(flags.releasesUrl, '--releases-url') } : {}),
     paper: listOption<Paper>(flags.paper, PAPERS, '--paper')[0]!,
     force: flags.force,
     shard: shardOption(flags.shard),
@@ -67,6 +73,9 @@ function program(run: (code: Promise<number>) => void): Command {
       .option('--only <briefs>', `only these briefs: ${BRIEF_NAMES.join(', ')}`)
       .option('--format <formats>', `output formats among ${ALL_FORMATS.join(', ')} (default: all)`)
       .option('--lang <editions>', `editions among ${LANGS.join(', ')} (default: every edition the data can make)`)
+      .option('--since <ref>', 'write what changed since an earlier edition: a git ref (the previous tag) or a folder holding the earlier dataset')
+      .option('--base-url <url>', 'the published site\'s address, for the feed\'s links (default: links relative to the feed)')
+      .option('--releases-url <url>', 'where earlier editions\' files are kept, as <url><tag>/<lang>-<file> (a GitHub release download address)')
       .option('--paper <size>', 'paper size of the PDFs: a4 or letter', 'a4')
       .option('--force', 'rebuild every output, whatever the cache says', false)
       .option('--shard <K/N>', 'print only the K-th of N parts of the PDFs and EPUB (for CI runners)')

@@ -35,6 +35,8 @@ export interface EpubInput {
   identifier: string;
   /** 'YYYY-MM-DDThh:mm:ssZ', taken from the data, never from the clock. */
   modified: string;
+  /** The edition the book is: its identifier (schema:version) and its publication day (dc:date), YYYY-MM-DD. */
+  edition?: { id: string; date: string };
   chapters: EpubChapter[];
   stylesheet: string;
   /** @font-face rules whose url()s name the paths of `fonts`. */
@@ -300,6 +302,7 @@ function packageDocument(input: EpubInput, chapters: { name: string; file: strin
     ...(input.publisher === undefined ? [] : [dc('publisher', input.publisher)]),
     dc('description', input.description),
     `    <meta property="dcterms:modified">${input.modified}</meta>`,
+    ...(input.edition ? [dc('date', input.edition.date), `    <meta property="schema:version">${escapeXml(input.edition.id)}</meta>`] : []),
     ...accessibilityMetadata(input, chapters),
     '  </metadata>',
     '  <manifest>',

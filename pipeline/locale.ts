@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { EventKind, OutcomeStatus, RelationKind, Side } from './schema.ts';
 
+import type { RecordKind } from './changes.ts';
 import type { BriefName, Lang } from './options.ts';
 
 export { BRIEF_NAMES, type BriefName } from './options.ts';
@@ -22,8 +23,12 @@ export interface BriefLabels {
 
 export interface Locale {
   lang: Lang;
-  /** What the index calls this edition (繁體中文版). */
-  edition: string;
+  /** What the index calls this language's edition (繁體中文版). */
+  edition_name: string;
+  /** The numbered edition a build publishes: 第{id}版（{date}）. */
+  edition_label: string;
+  /** The label of an edition folder's SHA256SUMS on the index. */
+  checksums: string;
   list_separator: string;
   item_separator: string;
   not_recorded: string;
@@ -37,7 +42,7 @@ export interface Locale {
   site_description: string;
   page_of: string;
   data_as_of: string;
-  dossier: { title: string; description: string; contents: string; span: string; counts: string };
+  dossier: { footer: string; title: string; description: string; contents: string; span: string; counts: string };
   epub_accessibility: string;
   formats: Record<'md' | 'html' | 'pdf' | 'epub', string>;
   toc: string;
@@ -70,6 +75,25 @@ export interface Locale {
     | 'round_heading',
     string
   >;
+  changes: {
+    title: string;
+    intro: string;
+    none: string;
+    /** The feed's word for the first edition, and for an edition whose changes cannot be computed (no git tags). */
+    first: string;
+    unrecorded: string;
+    added: string;
+    corrected: string;
+    removed: string;
+    /** A record named with its date: "2006年11月8日 中美戰略對話". */
+    dated: string;
+    role: string;
+    item: string;
+    corrected_item: string;
+    revised_item: string;
+    records: Record<RecordKind, string>;
+    fields: Record<'start' | 'end' | 'date' | 'from' | 'until' | 'places' | 'place' | 'name' | 'name_variants' | 'name_en' | 'title' | 'status' | 'text' | 'summary' | 'category' | 'context' | 'side' | 'parties' | 'ordinal' | 'other', string>;
+  };
   checklist: Record<
     | 'summary' | 'status' | 'category' | 'count' | 'total' | 'parties' | 'context' | 'item_meta' | 'context_of'
     | 'group_heading' | 'follow_up_status' | 'follow_up' | 'settled',

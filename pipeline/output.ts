@@ -45,6 +45,8 @@ export async function stageFiles(dir: string, files: readonly OutputFile[]): Pro
   for (const f of files) {
     const path = join(dir, f.path);
     await mkdir(dirname(path), { recursive: true });
+    // A file carried over is a hard link to the published one: unlinked first, so writing never reaches through it.
+    await rm(path, { force: true });
     if (typeof f.content === 'object' && 'copyFrom' in f.content) await copyFile(f.content.copyFrom, path);
     else await writeFile(path, f.content);
   }

@@ -18,6 +18,8 @@ export interface PdfMetadata {
   /** The document's date, from the data (never the clock). */
   date: Date;
   creator: string;
+  /** The edition's identifier (XMP Media Management's VersionID), when the build publishes one. */
+  version?: string;
   /** The text of every heading, which the outline's titles must match (see outlineTitleFixes). */
   headings?: readonly string[];
 }
@@ -1046,6 +1048,7 @@ export function xmpPacket(meta: PdfMetadata): string {
     '  <rdf:Description rdf:about=""',
     '    xmlns:dc="http://purl.org/dc/elements/1.1/"',
     '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+    '    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"',
     '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
     '   <dc:format>application/pdf</dc:format>',
     `   <dc:title>${alt(meta.title)}</dc:title>`,
@@ -1059,6 +1062,7 @@ export function xmpPacket(meta: PdfMetadata): string {
     `   <xmp:CreateDate>${date}</xmp:CreateDate>`,
     `   <xmp:ModifyDate>${date}</xmp:ModifyDate>`,
     `   <xmp:MetadataDate>${date}</xmp:MetadataDate>`,
+    ...(meta.version === undefined ? [] : [`   <xmpMM:VersionID>${xmlText(meta.version)}</xmpMM:VersionID>`]),
     '  </rdf:Description>',
     ' </rdf:RDF>',
     '</x:xmpmeta>',

@@ -67,6 +67,18 @@ export function shardOption(value: string | undefined): { index: number; count: 
   return { index, count };
 }
 
+/** An absolute http(s) URL, ending in a slash so that relative links resolve below it. */
+export function urlOption(value: string, option = '--base-url'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option} takes an absolute http or https URL; found "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${option} takes an absolute http or https URL; found "${value}"`);
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
 export async function validateCommand(dataDir: string, format: string): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format for validate takes text or json; found "${format}"`);
   const { datasetCounts, loadDataset } = await import('./load.ts');
@@ -95,6 +107,12 @@ export interface CliBuildOptions {
   formats: Format[];
   /** The editions to make; absent, every edition the data can make. */
   langs?: Lang[];
+  /** An earlier edition to compare with: a git ref or a dataset folder. */
+  since?: string;
+  /** The published site's address, for the feed's links. */
+  baseUrl?: string;
+  /** Where earlier editions' files are kept (a GitHub release's download address), for the feed. */
+  releasesUrl?: string;
   paper: Paper;
   force: boolean;
   shard?: { index: number; count: number };
@@ -105,7 +123,8 @@ export interface CliBuildOptions {
 
 /** True when the last build had exactly these inputs and its outputs are untouched: nothing to do, nothing loaded. */
 async function nothingChanged(o: CliBuildOptions): Promise<boolean> {
-  if (o.force) return false;
+  // A git ref such as origin/main can move without any file here changing: a build --since always compares.
+  if (o.force || o.since !== undefined) return false;
   const manifest = await readManifest(o.outDir);
   if (!manifest) return false;
   return manifest.inputs === buildInputsKey(o) && Object.entries(manifest.outputs).every(([path, entry]) => unchangedOnDisk(o.outDir, path, entry));

@@ -84,6 +84,24 @@ export const Publication = Type.Object(
         { description: 'Explicit zh-Hans forms of names and terms, each cited; they win over OpenCC’s conversion.' },
       ),
     ),
+    editions: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ pattern: '^[0-9A-Za-z][0-9A-Za-z.-]*$', description: 'The edition’s identifier, printed as 第{id}版: 1, 2, 2026.1.' }),
+            date: Type.Optional(
+              Type.String({ ...PartialDate, pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'The day the edition was published, YYYY-MM-DD; absent, the last day the data speaks of.' }),
+            ),
+            tag: Type.Optional(Type.String({ pattern: '^[^\\s~^:?*\\[\\\\]+$', description: 'The git tag the edition was released under (v1): the feed compares each edition with the one before it.' })),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          description: 'Every edition published, newest first: the first is the one a build makes. Absent: edition 1, dated by the data.',
+        },
+      ),
+    ),
     zh_hans_publication: Type.Optional(
       Type.Object(
         {

@@ -409,6 +409,25 @@ function crossFileRules(values: Partial<Record<DataFileName, unknown>>, r: Repor
     });
   });
 
+  // Editions: each id once, newest first.
+  const publicationValue = root('publication.yaml', 'publication');
+  const editions = isObj(publicationValue) ? list(publicationValue.editions) : [];
+  const editionIds = new Map<string, number>();
+  let laterEdition: { date: string; index: number } | undefined;
+  editions.forEach((e, i) => {
+    if (!isObj(e)) return;
+    const base: Path = ['publication', 'editions', i];
+    const id = str(e.id);
+    if (id !== undefined && editionIds.has(id)) {
+      r.report('publication.yaml', [...base, 'id'], 'error', `edition "${id}" is listed twice (expected each edition once; first at ${r.positionOf('publication.yaml', ['publication', 'editions', editionIds.get(id)!, 'id'])})`, 'duplicate-id');
+    } else if (id !== undefined) editionIds.set(id, i);
+    const date = validDate(e.date);
+    if (date !== undefined && laterEdition && date > laterEdition.date) {
+      r.report('publication.yaml', [...base, 'date'], 'error', `edition of ${date} is listed after an earlier one (expected editions newest first; that one at ${r.positionOf('publication.yaml', ['publication', 'editions', laterEdition.index, 'date'])})`, 'chronological-order');
+    }
+    if (date !== undefined) laterEdition = { date, index: i };
+  });
+
   // Events: order, places, rounds, people.
   let previousEvent: { span: [number, number]; path: Path } | undefined;
   events.forEach((e, i) => {

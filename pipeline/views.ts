@@ -3,6 +3,7 @@
 // templates hold no logic and no words. Text stays raw here; the Markdown renderer escapes every value it places.
 import { comparePartialDates, dateSpan, formatUtcOffset, inZone, partialDate, zonedInstant } from './dates.ts';
 import { formatCount, formatDate, formatDateRange, formatDuration, formatList, formatMonthDay, formatYearSpan } from './format.ts';
+import type { Change, RecordKind } from './changes.ts';
 import { editionDataset, editionsOf, isOwnEdition } from './convert.ts';
 import { fill, type BriefName, type Locale } from './locale.ts';
 import type { Lang } from './options.ts';
@@ -616,9 +617,18 @@ export interface PublicationView {
   dossierDescription: string;
   coverLines: string[];
   asOf: string;
-  /** YYYY-MM-DD of `asOf`, for metadata. */
+  /** YYYY-MM-DD of `asOf`. */
   date: string;
+  /** The numbered edition this build publishes: the first of publication.yaml's editions, else 1 dated by the data. */
+  edition: { id: string; date: string; label: string };
   briefs: Record<BriefName, BriefText>;
+}
+
+function editionOf(data: Dataset, locale: Locale, facts: SeriesFacts): PublicationView['edition'] {
+  const current = data.publication.editions?.[0];
+  const id = current?.id ?? '1';
+  const date = current?.date ?? facts.latest;
+  return { id, date, label: fill(locale.edition_label, { id, date: formatDate(locale, date) }) };
 }
 
 export function publicationView(data: Dataset, locale: Locale, facts: SeriesFacts = seriesFacts(data, locale)): PublicationView {
@@ -639,10 +649,114 @@ export function publicationView(data: Dataset, locale: Locale, facts: SeriesFact
     ],
     asOf: fill(locale.data_as_of, { date: formatDate(locale, facts.latest) }),
     date: facts.latest,
+    edition: editionOf(data, locale, facts),
     briefs: {
       chronology: briefText('chronology', data, locale, facts),
       roster: briefText('roster', data, locale, facts),
       checklist: briefText('checklist', data, locale, facts),
     },
+  };
+}
+
+// ---------- changes ----------
+
+export interface ChangeItem {
+  text: string;
+  cites: string[];
+}
+
+export interface ChangesView {
+  lang: string;
+  title: string;
+  intro: string;
+  /** Added, corrected and removed, each a heading and its items; groups with nothing are left out. */
+  groups: { id: string; heading: string; items: ChangeItem[] }[];
+  /** What the page says when the two datasets hold the same records. */
+  none: string | null;
+  footnotes: Footnote[];
+}
+
+const DATE_FIELDS = new Set(['start', 'end', 'date', 'from', 'until']);
+
+/**
+ * The changes page (修訂說明) of an edition: every change from the earlier dataset to this one in words a reader
+ * understands — what was added, what was corrected with its value before and after, what was removed — each with
+ * the citation of its record (a removed record's from the earlier dataset). `before` and `after` are the edition's
+ * printed datasets, so names and text read as the edition prints them.
+ */
+export function changesView(changes: readonly Change[], before: Dataset, after: Dataset, locale: Locale, editions: { since: string; edition: string }): ChangesView {
+  const labels = locale.changes;
+  // A removed record cites a source the earlier dataset had.
+  const sources = [...after.sources, ...before.sources.filter((s) => !after.sources.some((a) => a.id === s.id))];
+  const footnotes = new Footnotes({ ...after, sources }, locale);
+  const datasets = { before, after };
+
+  const recordOf = (data: Dataset, kind: RecordKind, id: string): (Record<string, unknown> & { source?: Citation }) | undefined => {
+    const all: Record<RecordKind, readonly { id: string }[]> = {
+      mechanism: [data.mechanism],
+      round: data.dialogues,
+      session: data.dialogues.flatMap((d) => (d.sessions ?? []).map((s) => ({ ...s, round: d.id }))),
+      event: data.events,
+      person: data.people,
+      role: data.people.flatMap((p) => p.roles.map((r) => ({ ...r, person: p.id }))),
+      outcome: data.outcomes,
+      category: data.categories,
+      place: data.places,
+      source: data.sources,
+    };
+    return all[kind].find((r) => r.id === id) as (Record<string, unknown> & { source?: Citation }) | undefined;
+  };
+  const label = (data: Dataset, kind: RecordKind, id: string): string => {
+    const r = recordOf(data, kind, id) as Record<string, string> | undefined;
+    if (!r) return id;
+    if (kind === 'round') return fill(labels.dated, { date: formatDateRange(locale, r.start!, r.end), text: r.name! });
+    if (kind === 'event') return fill(labels.dated, { date: formatDate(locale, r.date!), text: r.title! });
+    if (kind === 'session') return `${label(data, 'round', r.round!)}${fill(locale.chronology.session, { n: r.ordinal! })}`;
+    if (kind === 'role') return fill(labels.role, { person: label(data, 'person', r.person!), title: r.title! });
+    return r.name ?? r.title ?? r.text ?? id;
+  };
+  // A field's value as a reader reads it, in the dataset it belongs to; null where it cannot be said in a few words.
+  const valueOf = (data: Dataset, field: string, value: unknown): string | null => {
+    if (value === undefined) return locale.not_recorded;
+    if (DATE_FIELDS.has(field) && typeof value === 'string') return formatDate(locale, value);
+    if (field === 'status' && typeof value === 'string') return locale.checklist.statuses[value as OutcomeStatus] ?? value;
+    if (field === 'side' && typeof value === 'string') return locale.sides[value as Side] ?? value;
+    if ((field === 'places' || field === 'place') && (Array.isArray(value) || typeof value === 'string')) {
+      return formatList(locale, [value].flat().map((id: string) => label(data, 'place', id)));
+    }
+    if (field === 'category' && typeof value === 'string') return label(data, 'category', value);
+    if (field === 'context' && typeof value === 'string') return recordOf(data, 'round', value) ? label(data, 'round', value) : label(data, 'event', value);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number') return String(value);
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return formatList(locale, value);
+    return null;
+  };
+  const citation = (data: Dataset, kind: RecordKind, id: string): Citation | undefined =>
+    kind === 'source' ? { id } : (recordOf(data, kind, id)?.source as Citation | undefined);
+
+  const items = (change: Change['change']) =>
+    changes
+      .filter((c) => c.change === change)
+      .map((c): ChangeItem => {
+        const data = change === 'removed' ? datasets.before : datasets.after;
+        const record = labels.records[c.record];
+        const name = label(data, c.record, c.id);
+        if (c.change !== 'corrected') return { text: fill(labels.item, { record, label: name }), cites: footnotes.cite([citation(data, c.record, c.id)]) };
+        const field = labels.fields[c.field as keyof typeof labels.fields] ?? labels.fields.other;
+        const was = valueOf(before, c.field!, c.before);
+        const is = valueOf(after, c.field!, c.after);
+        const text = was !== null && is !== null ? fill(labels.corrected_item, { record, label: name, field, before: was, after: is }) : fill(labels.revised_item, { record, label: name, field });
+        return { text, cites: footnotes.cite([citation(after, c.record, c.id)]) };
+      });
+  const groups = (['added', 'corrected', 'removed'] as const)
+    .map((change) => ({ id: `changes-${change}`, heading: labels[change], items: items(change) }))
+    .filter((g) => g.items.length > 0);
+  return {
+    lang: locale.lang,
+    title: labels.title,
+    intro: fill(labels.intro, editions),
+    groups,
+    none: changes.length === 0 ? labels.none : null,
+    footnotes: footnotes.all(),
   };
 }

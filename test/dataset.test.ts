@@ -40,9 +40,10 @@ describe('data/', () => {
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`));
       else if (value && typeof value === 'object') {
         const record = value as Record<string, unknown>;
-        // A record is anything with an id, except the sources themselves, the seed's sections and the checklist's
-        // categories (the publisher's own grouping, not a fact).
-        if (typeof record.id === 'string' && !where.startsWith('sources.yaml') && !where.startsWith('outcomes.yaml.categories')) {
+        // A record is anything with an id, except the sources themselves, the seed's sections, the checklist's
+        // categories (the publisher's own grouping, not a fact) and the publication's editions (its own record).
+        const own = ['sources.yaml', 'outcomes.yaml.categories', 'publication.yaml.publication.editions'];
+        if (typeof record.id === 'string' && !own.some((prefix) => where.startsWith(prefix))) {
           expect(record.source, `${where} (${record.id}) cites no source`).toBeDefined();
         }
         for (const [k, v] of Object.entries(record)) {

@@ -139,7 +139,7 @@ describe('both editions of the real data', () => {
     const again = join(work, 'again');
     await build(options({ outDir: again }));
     const first = snapshotFiles(out);
-    expect([...first.keys()].filter((p) => p.startsWith('zh-Hans/')).length).toBe(13);
+    expect([...first.keys()].filter((p) => p.startsWith('zh-Hans/')).length).toBe(14);
     expect(snapshotFiles(again)).toEqual(first);
   }, 240_000);
 });
@@ -172,7 +172,7 @@ describe('each edition on its own', () => {
     const locale = join(templates, 'locales', 'zh-Hans.yaml');
     writeFileSync(locale, readFileSync(locale, 'utf8').replace('not_recorded: 未记载', 'not_recorded: 没有记载'));
     const again = await build(o);
-    expect(again.built.map((f) => f.path).filter((p) => !p.startsWith('assets/'))).toEqual(['zh-Hans/chronology.html', 'zh-Hans/chronology.md', 'zh-Hans/chronology.pdf']);
+    expect(again.built.map((f) => f.path).filter((p) => !p.startsWith('assets/'))).toEqual(['zh-Hans/chronology.html', 'zh-Hans/chronology.md', 'zh-Hans/chronology.pdf', 'zh-Hans/SHA256SUMS']);
     expect(readFileSync(join(out, 'zh-Hans', 'chronology.md'), 'utf8')).toContain('没有记载');
     expect(snapshotFiles(join(out, 'zh-Hant'))).toEqual(hant);
   }, 120_000);

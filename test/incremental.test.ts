@@ -58,7 +58,7 @@ describe('incremental builds', () => {
     const result = await build(options());
     const built = result.built.map((f) => f.path).sort();
     // Both editions print the outcome; in each, only the checklist, the dossier and the book hold it.
-    const printing = ['briefs.epub', 'checklist.html', 'checklist.md', 'checklist.pdf', 'dossier.html', 'dossier.pdf'];
+    const printing = ['SHA256SUMS', 'briefs.epub', 'checklist.html', 'checklist.md', 'checklist.pdf', 'dossier.html', 'dossier.pdf'];
     expect(built).toEqual([...printing.map((f) => `zh-Hans/${f}`), ...printing.map((f) => `zh-Hant/${f}`)]);
     const after = snapshot(out);
     for (const lang of ['zh-Hant', 'zh-Hans']) {
