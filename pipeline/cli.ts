@@ -1,13 +1,14 @@
-// The command line: `build`, `validate`, `schema` and `dev`. The only place that reads arguments and sets exit codes.
+// The command line: `build`, `validate`, `assemble`, `schema` and `dev`. The only place that reads arguments and sets exit codes.
 // Strict: an unknown command, option or extra word is an error with a "did you mean", exit 2, and no help dump.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ALL_FORMATS, BRIEF_NAMES, LANGS, PAPERS, type BriefName, type Format, type Lang, type Paper } from './options.ts';
-import { buildCommand, EXIT, listOption, reportFailure, shardOption, urlOption, UsageError, validateCommand, type CliBuildOptions } from './report.ts';
+import { buildCommand, displayDir, EXIT, listOption, reportFailure, shardOption, urlOption, UsageError, validateCommand, VALIDATE_FORMATS, type CliBuildOptions } from './report.ts';
 import { closest } from './closest.ts';
 import { installInterruptHandlers } from './interrupt.ts';
 
-const COMMANDS = ['build', 'validate', 'dev', 'schema'] as const;
+const COMMANDS = ['build', 'validate', 'assemble', 'dev', 'schema'] as const;
 
 interface BuildFlags {
   data: string;
@@ -95,13 +96,39 @@ function program(run: (code: Promise<number>) => void): Command {
   p.command('validate')
     .description('check the dataset and report every problem at once')
     .addOption(data())
-    .addOption(new Option('--format <format>', 'how to print messages').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'how to print messages: text, json, or github (workflow annotations on each line)').choices(VALIDATE_FORMATS).default('text'))
     .exitOverride()
     .showSuggestionAfterError(true)
     .argument('[words...]')
     .action((words: string[], flags: { data: string; format: string }, command: Command) => {
       unexpectedWords(command, words);
       run(validateCommand(flags.data, flags.format));
+    });
+  p.command('assemble')
+    .description('merge the output folders of --shard K/N builds into one site, with each edition\'s SHA256SUMS over all its prints')
+    .requiredOption('--out <dir>', 'the folder to write the assembled site to (new or empty)')
+    .argument('<shards...>', 'the shard output folders (plain copies: cp -rL, no dot files)')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .action((shards: string[], flags: { out: string }, command: Command) => {
+      // A missing folder that reads like an option or a command is a slip on the command line, not a shard.
+      unexpectedWords(command, shards.filter((w) => !existsSync(w) && (w.startsWith('-') || closest(w.replace(/^-+/, ''), ['out']) !== undefined || (COMMANDS as readonly string[]).includes(w))));
+      run(
+        import('./assemble.ts').then(({ assembleShards, AssembleError }) =>
+          assembleShards(flags.out, shards).then(
+            (r) => {
+              process.stdout.write(`${displayDir(flags.out)}: assembled ${r.files.length} files from ${shards.length} shards (${r.checksums.join(', ') || 'no prints'})\n`);
+              return EXIT.ok;
+            },
+            (err: unknown) => {
+              if (!(err instanceof AssembleError)) throw err;
+              process.stderr.write(`error: ${err.message}\n`);
+              // Shards that disagree were built from different inputs (1); a shard folder that is not there is no input (66).
+              return err.reason === 'conflict' ? EXIT.invalid : EXIT.noInput;
+            },
+          ),
+        ),
+      );
     });
   buildLike(p.command('dev').description('build, serve the output on localhost, rebuild and reload on every change'))
     .option('--port <n>', 'the port to serve on', '5173')

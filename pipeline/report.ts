@@ -79,8 +79,25 @@ export function urlOption(value: string, option = '--base-url'): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
+/** Validate's output formats: text for people, json for editors, github for workflow annotations on each line. */
+export const VALIDATE_FORMATS = ['text', 'json', 'github'] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+
+/** A workflow command's message, escaped as GitHub's toolkit does (`escapeData` in @actions/core's command.ts). */
+export const escapeGithubData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
+/** A workflow command's property value: the message's escapes, and `:` and `,`, which end a property. */
+export const escapeGithubProperty = (s: string): string => escapeGithubData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** `::error file=data/people.yaml,line=12,col=7,title=invalid-enum::…`: GitHub shows it on that line of the pull request. */
+export function toGithubAnnotation(d: Diagnostic, dir: string): string {
+  const file = dir ? `${dir.replace(/\/+$/, '')}/${d.file}` : d.file;
+  const properties = [`file=${escapeGithubProperty(file)}`, `line=${d.line}`, `col=${d.column}`, `title=${escapeGithubProperty(d.rule)}`].join(',');
+  return `::${d.severity} ${properties}::${escapeGithubData(d.message)}`;
+}
+
 export async function validateCommand(dataDir: string, format: string): Promise<number> {
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format for validate takes text or json; found "${format}"`);
+  if (!(VALIDATE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format for validate takes ${VALIDATE_FORMATS.join(', ')}; found "${format}"`);
   const { datasetCounts, loadDataset } = await import('./load.ts');
   const dir = displayDir(dataDir);
   const loaded = await loadDataset(dataDir);
@@ -90,7 +107,12 @@ export async function validateCommand(dataDir: string, format: string): Promise<
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return hasErrors(loaded.diagnostics) ? 1 : 0;
   }
-  printDiagnostics(loaded.diagnostics, dir);
+  if (format === 'github') {
+    // The runner reads workflow commands from stdout; errors first, as in the text format.
+    for (const severity of ['error', 'warning'] as const) {
+      for (const d of loaded.diagnostics.filter((x) => x.severity === severity)) process.stdout.write(`${toGithubAnnotation(d, dir)}\n`);
+    }
+  } else printDiagnostics(loaded.diagnostics, dir);
   if (!loaded.dataset) {
     process.stderr.write(`${dir}: invalid: ${summary(loaded.diagnostics)}\n`);
     return 1;

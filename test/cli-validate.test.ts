@@ -1,9 +1,10 @@
 // The validate command as a user runs it: exit codes, positioned messages, no stack trace, JSON for tools.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { escapeGithubData, escapeGithubProperty, toGithubAnnotation } from '../pipeline/report.ts';
 import { ROOT } from './helpers.ts';
 
 // As users run it: through the bundled launcher.
@@ -67,14 +68,55 @@ describe('npm run validate', () => {
     expect(report.warnings).toEqual([]);
   });
 
+  it('prints each problem as a GitHub workflow command on its line with --format github, then the summary', () => {
+    // Run from a folder of its own, as CI runs from the repository: paths are relative to where it stands, and a
+    // comma in the folder's name is escaped as a property value must be.
+    const dir = brokenCopy('github', 'dialogues.yaml', 'start: 2021-03-18', 'start: 2021-02-30');
+    writeFileSync(join(dir, 'places.yaml'), readFileSync(join(dir, 'places.yaml'), 'utf8').replace('id: guiyang', 'id: guiyang-city'));
+    const stand = join(work, 'checkout');
+    mkdirSync(stand);
+    renameSync(dir, join(stand, 'data,v2'));
+    const at = (file: string, text: string) => {
+      const lines = readFileSync(join(stand, 'data,v2', file), 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes(text)) + 1;
+      expect(line, text).toBeGreaterThan(0);
+      return `line=${line},col=${lines[line - 1]!.indexOf(text) + 1}`;
+    };
+    const r = spawnSync('node', [join(ROOT, 'pipeline/launch.mjs'), 'validate', '--data', 'data,v2', '--format', 'github'], { cwd: stand, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')).toEqual([
+      `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', 'guiyang]')},title=unresolved-reference::unknown id "guiyang" (expected the id of a place)`,
+      `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', '2021-02-30')},title=invalid-date::invalid date "2021-02-30": day 30 does not exist in 2021-02, which has 28 days (expected an existing date YYYY, YYYY-MM or YYYY-MM-DD, found "2021-02-30")`,
+      `::warning file=data%2Cv2/places.yaml,${at('places.yaml', 'guiyang-city')},title=unused-place::place "guiyang-city" is never referred to (expected a round or event held there)`,
+      '',
+    ]);
+    expect(r.stderr).toBe('data,v2: invalid: 2 errors, 1 warning\n');
+  });
+
+  it('says a valid dataset is valid in the same one line with --format github, and exits 0', () => {
+    const r = run('validate', '--format', 'github');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^data: valid \(7 rounds, .*; 0 errors, 0 warnings\)\n$/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('escapes workflow commands as GitHub documents: %, CR and LF in the message, and : and , in properties too', () => {
+    expect(escapeGithubData('100% a\r\nb: c, d')).toBe('100%25 a%0D%0Ab: c, d');
+    expect(escapeGithubProperty('100% a\r\nb: c, d')).toBe('100%25 a%0D%0Ab%3A c%2C d');
+    // % first: an escape already in the text is not read as one.
+    expect(escapeGithubData('%0A')).toBe('%250A');
+    const annotation = toGithubAnnotation({ file: 'a:b,c.yaml', line: 3, column: 7, severity: 'warning', rule: 'unused-source', message: 'two\nlines: 50%' }, 'd,1');
+    expect(annotation).toBe('::warning file=d%2C1/a%3Ab%2Cc.yaml,line=3,col=7,title=unused-source::two%0Alines: 50%25');
+  });
+
   it('is strict: an unknown option, command or extra word is exit 2 with a "did you mean", and no help dump', () => {
     const cases: [string[], RegExp][] = [
       [['validate', '--nope'], /^error: unknown option '--nope'\n$/],
       [['build', '--forc'], /^error: unknown option '--forc'\n\(Did you mean --force\?\)\n$/],
-      [['bulid'], /^error: unknown command "bulid" \(did you mean "build"\?\) \(expected build, validate, dev, schema\)\n$/],
+      [['bulid'], /^error: unknown command "bulid" \(did you mean "build"\?\) \(expected build, validate, assemble, dev, schema\)\n$/],
       [['build', 'extra'], /^error: unexpected word "extra" after build \(expected options only: npm run build -- --help lists them\)\n$/],
       [['build', 'bulid'], /^error: unexpected word "bulid" after build \("build" is already the command\)/],
-      [['validate', '--format', 'xml'], /^error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json\.\n$/],
+      [['validate', '--format', 'xml'], /^error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json, github\.\n$/],
     ];
     for (const [args, message] of cases) {
       const r = run(...args);
