@@ -16,9 +16,9 @@ deps: $(STAMP)
 # A browser for printing (PUPPETEER_EXECUTABLE_PATH, a system Chromium, Puppeteer's download, or as root the
 # chromium package), and for the tests EPUBCheck too.
 tools: deps
-	@npx tsx pipeline/setup.ts browser
+	@npx tsx pipeline/cli/setup.ts browser
 test-tools: deps
-	@npx tsx pipeline/setup.ts browser epubcheck
+	@npx tsx pipeline/cli/setup.ts browser epubcheck
 
 build: tools
 	npm run --silent build -- $(ARGS)

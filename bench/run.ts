@@ -6,7 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { findBrowser } from '../pipeline/browser.ts';
+import { findBrowser } from '../pipeline/print/browser.ts';
 import { generateDataset } from './generate.ts';
 
 interface FloorResult {
@@ -44,11 +44,11 @@ interface BuildReport {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Runs the command line as a user would (`node pipeline/launch.mjs …`), timing it from outside. */
+/** Runs the command line as a user would (`node pipeline/cli/launch.mjs …`), timing it from outside. */
 async function cli(args: string[], report?: string): Promise<{ wallMs: number; report?: BuildReport }> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('node', ['--max-old-space-size=384', 'pipeline/launch.mjs', ...args, ...(report ? ['--report', report] : []), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('node', ['--max-old-space-size=384', 'pipeline/cli/launch.mjs', ...args, ...(report ? ['--report', report] : []), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build ${args.join(' ')} exited ${code}`))));
   });
   const wallMs = Math.round(performance.now() - started);

@@ -11,11 +11,11 @@ import { promisify } from 'node:util';
 import type { AxeResults, RunOptions } from 'axe-core';
 import puppeteer, { type Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_FLAGS, findBrowser, NO_BROWSER_HELP } from '../pipeline/browser.ts';
-import { readTemplates, renderBriefs, renderDossier } from '../pipeline/briefs.ts';
-import { build, defaultBuildOptions } from '../pipeline/build.ts';
-import { loadLocale } from '../pipeline/locale.ts';
-import { printedDataset, publicationView } from '../pipeline/views.ts';
+import { CHROMIUM_FLAGS, findBrowser, NO_BROWSER_HELP } from '../pipeline/print/browser.ts';
+import { readTemplates, renderBriefs, renderDossier } from '../pipeline/render/briefs.ts';
+import { build, defaultBuildOptions } from '../pipeline/build/build.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
+import { printedDataset, publicationView } from '../pipeline/views/views.ts';
 import { ROOT } from './helpers.ts';
 import { realDataset } from './render.ts';
 

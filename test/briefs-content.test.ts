@@ -1,8 +1,8 @@
 // What the briefs say, driven by the dataset: everything in data/ appears, at the precision the data gives.
 import { fromHtml } from './html.ts';
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateRange } from '../pipeline/format.ts';
-import { printedDataset, roleText } from '../pipeline/views.ts';
+import { formatDate, formatDateRange } from '../pipeline/views/format.ts';
+import { printedDataset, roleText } from '../pipeline/views/views.ts';
 import { realDataset, renderAll } from './render.ts';
 
 // The data as the briefs print it: its text typeset (full-width punctuation between Han characters).

@@ -6,11 +6,11 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
 
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const work = mkdtempSync(join(tmpdir(), 'briefs-build-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const build = (...args: string[]) => spawnSync(TSX, ['pipeline/cli.ts', 'build', '--format', 'md,html', ...args], { cwd: ROOT, encoding: 'utf8' });
+// As users run it: the bundled command line, not a TypeScript loader.
+const build = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--format', 'md,html', ...args], { cwd: ROOT, encoding: 'utf8' });
 
 function tree(dir: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build, defaultBuildOptions } from '../pipeline/build.ts';
+import { build, defaultBuildOptions } from '../pipeline/build/build.ts';
 import { epubcheck } from './epubcheck.ts';
 import { ROOT } from './helpers.ts';
 

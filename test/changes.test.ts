@@ -10,11 +10,11 @@ import { strFromU8, unzipSync } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
 import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTemplates, renderChanges } from '../pipeline/briefs.ts';
-import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
-import { compareDatasets } from '../pipeline/changes.ts';
-import { loadLocale } from '../pipeline/locale.ts';
-import type { Dataset } from '../pipeline/schema.ts';
+import { readTemplates, renderChanges } from '../pipeline/render/briefs.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
+import { compareDatasets } from '../pipeline/data/compare.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
+import type { Dataset } from '../pipeline/data/schema.ts';
 import { ROOT } from './helpers.ts';
 import { pdfLines } from './pdf-text.ts';
 import { realDataset, TEMPLATES } from './render.ts';
@@ -196,7 +196,7 @@ describe('the feed of several editions', () => {
   }, 120_000);
 
   it('refuses a --since that is neither a folder nor a git ref, in one line', () => {
-    const r = spawnSync('node', ['pipeline/launch.mjs', 'build', '--out', join(work, 'bad-since'), '--format', 'md', '--since', 'no-such-ref-or-folder'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--out', join(work, 'bad-since'), '--format', 'md', '--since', 'no-such-ref-or-folder'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('error: --since takes a folder holding an earlier dataset or a git ref of this repository; "no-such-ref-or-folder" is neither\n');
   });

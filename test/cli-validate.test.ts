@@ -4,11 +4,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { escapeGithubData, escapeGithubProperty, toGithubAnnotation } from '../pipeline/report.ts';
+import { escapeGithubData, escapeGithubProperty, toGithubAnnotation } from '../pipeline/cli/commands.ts';
 import { ROOT } from './helpers.ts';
 
 // As users run it: through the bundled launcher.
-const run = (...args: string[]) => spawnSync('node', ['pipeline/launch.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
+const run = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-validate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -82,7 +82,7 @@ describe('npm run validate', () => {
       expect(line, text).toBeGreaterThan(0);
       return `line=${line},col=${lines[line - 1]!.indexOf(text) + 1}`;
     };
-    const r = spawnSync('node', [join(ROOT, 'pipeline/launch.mjs'), 'validate', '--data', 'data,v2', '--format', 'github'], { cwd: stand, encoding: 'utf8' });
+    const r = spawnSync('node', [join(ROOT, 'pipeline/cli/launch.mjs'), 'validate', '--data', 'data,v2', '--format', 'github'], { cwd: stand, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
       `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', 'guiyang]')},title=unresolved-reference::unknown id "guiyang" (expected the id of a place)`,

@@ -2,8 +2,8 @@
 // forms winning, GB/T 15834 quotation marks, and the names left for an editor to review.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { namesWithoutExplicitForm, simplifiedDataset, toSimplified } from '../pipeline/convert.ts';
-import { loadLocale } from '../pipeline/locale.ts';
+import { namesWithoutExplicitForm, simplifiedDataset, toSimplified } from '../pipeline/data/convert.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { datasetFromTexts, realDataset, TEMPLATES } from './render.ts';
 

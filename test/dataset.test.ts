@@ -3,10 +3,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../pipeline/diagnostics.ts';
-import { renderJsonSchemas } from '../pipeline/json-schema.ts';
-import { loadDataset } from '../pipeline/load.ts';
-import { DATA_FILE_NAMES } from '../pipeline/validate.ts';
+import { formatDiagnostic } from '../pipeline/data/diagnostics.ts';
+import { renderJsonSchemas } from '../pipeline/data/json-schema.ts';
+import { loadDataset } from '../pipeline/data/load.ts';
+import { DATA_FILE_NAMES } from '../pipeline/data/validate.ts';
 import { ROOT } from './helpers.ts';
 
 const DATA = join(ROOT, 'data');
@@ -77,7 +77,7 @@ describe('data/', () => {
 });
 
 describe('data/schema/', () => {
-  it('is what pipeline/schema.ts generates (run `npm run schema` after changing the schema)', () => {
+  it('is what pipeline/data/schema.ts generates (run `npm run schema` after changing the schema)', () => {
     for (const [name, text] of renderJsonSchemas()) {
       const path = join(DATA, 'schema', name);
       expect(existsSync(path), `${path} is missing`).toBe(true);

@@ -1,7 +1,7 @@
 // Partial dates, ranges, times, zones and durations.
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateRange, formatDuration } from '../pipeline/format.ts';
-import { loadLocale } from '../pipeline/locale.ts';
+import { formatDate, formatDateRange, formatDuration } from '../pipeline/views/format.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
 import { TEMPLATES } from './render.ts';
 import {
   comparePartialDates,
@@ -10,7 +10,7 @@ import {
   isIanaZone,
   parsePartialDate,
   zonedInstant,
-} from '../pipeline/dates.ts';
+} from '../pipeline/data/dates.ts';
 
 
 // Worded by the zh-Hant locale (format.ts); the dates module itself knows no language.

@@ -26,7 +26,7 @@ interface Dev {
 
 /** Starts `npm run dev` on a free port, as the command line is run, and waits for its "serving" line. */
 async function startDev(dataDir: string, outDir: string): Promise<Dev> {
-  const child = spawn('node', ['pipeline/launch.mjs', 'dev', '--data', dataDir, '--out', outDir, '--format', 'md,html', '--port', '0'], { cwd: ROOT });
+  const child = spawn('node', ['pipeline/cli/launch.mjs', 'dev', '--data', dataDir, '--out', outDir, '--format', 'md,html', '--port', '0'], { cwd: ROOT });
   let output = '';
   let errors = '';
   child.stderr!.on('data', (c: Buffer) => (errors += c.toString()));

@@ -8,9 +8,9 @@ import { join, relative } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
-import { namesWithoutExplicitForm, toSimplified } from '../pipeline/convert.ts';
-import { DiagnosticError, formatDiagnostic } from '../pipeline/diagnostics.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
+import { namesWithoutExplicitForm, toSimplified } from '../pipeline/data/convert.ts';
+import { DiagnosticError, formatDiagnostic } from '../pipeline/data/diagnostics.ts';
 import { epubcheck } from './epubcheck.ts';
 import { FIXTURES, readYamlFiles, ROOT, snapshotFiles } from './helpers.ts';
 import { pdfLanguage, pdfLines } from './pdf-text.ts';
@@ -147,7 +147,7 @@ describe('both editions of the real data', () => {
 describe('each edition on its own', () => {
   it('makes only the editions --lang names, and keeps the other\'s files as they were', () => {
     const out = join(work, 'lang-out');
-    const cli = (...args: string[]) => spawnSync('node', ['pipeline/launch.mjs', 'build', '--out', out, '--format', 'md,html', ...args], { cwd: ROOT, encoding: 'utf8' });
+    const cli = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--out', out, '--format', 'md,html', ...args], { cwd: ROOT, encoding: 'utf8' });
     const first = cli('--lang', 'zh-Hant');
     expect(first.status, first.stderr).toBe(0);
     expect(existsSync(join(out, 'zh-Hant', 'chronology.html'))).toBe(true);
@@ -182,7 +182,7 @@ describe('each edition on its own', () => {
     const data = dataset('simplified-data', (texts) => {
       for (const [file, text] of texts) texts.set(file, toSimplified(text).replace(/language: zh-Hant/g, 'language: zh-Hans'));
     });
-    const run = (...args: string[]) => spawnSync('node', ['pipeline/launch.mjs', 'build', '--data', data, '--out', join(work, 'refused-out'), '--format', 'md', ...args], { cwd: ROOT, encoding: 'utf8' });
+    const run = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--data', data, '--out', join(work, 'refused-out'), '--format', 'md', ...args], { cwd: ROOT, encoding: 'utf8' });
     const wrong = run('--lang', 'zh-Hant');
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toBe('error: the data is written in zh-Hans, so no zh-Hant edition can be made from it (expected --lang zh-Hans)\n');

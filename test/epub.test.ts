@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
+import { codePointsOf, subsetFaces } from '../pipeline/print/fonts.ts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildEpub, epubIdentifier, type EpubInput } from '../pipeline/epub.ts';
-import { printedDataset, publicationView } from '../pipeline/views.ts';
+import { buildEpub, epubIdentifier, type EpubInput } from '../pipeline/print/epub.ts';
+import { printedDataset, publicationView } from '../pipeline/views/views.ts';
 import { epubcheck } from './epubcheck.ts';
-import { ROOT } from './helpers.ts';
 import { fromHtml } from './html.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
 
@@ -170,12 +170,10 @@ describe('the EPUB of the real briefs', () => {
   });
 });
 
-describe('the EPUB with embedded fonts', () => {
-  const fontFiles = ['noto-serif-tc-latin-400-normal.woff2', 'noto-serif-tc-12-400-normal.woff2'];
-  const fonts = fontFiles.map((name) => ({
-    path: `fonts/${name}`,
-    data: new Uint8Array(readFileSync(join(ROOT, 'node_modules/@fontsource/noto-serif-tc/files', name))),
-  }));
+describe('the EPUB with embedded fonts', async () => {
+  // Two faces cut for the book's text, as the build cuts them.
+  const faces = await subsetFaces(codePointsOf('中美戰略對話年表 Strategic Dialogue'), { cacheDir: null });
+  const fonts = faces.slice(0, 2).map((f) => ({ path: `fonts/${f.file}`, data: f.data }));
   const fontCss = fonts
     .map((f) => `@font-face {\n  font-family: "Noto Serif TC";\n  font-weight: 400;\n  src: url(${f.path}) format("woff2");\n}`)
     .join('\n');

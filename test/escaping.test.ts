@@ -1,7 +1,7 @@
 // Text in the data is text: Markdown, HTML and Handlebars specials in any field come out literally.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { escapeMarkdown } from '../pipeline/render-markdown.ts';
+import { escapeMarkdown } from '../pipeline/render/render-markdown.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { fromHtml } from './html.ts';
 import { datasetFromTexts, renderAll } from './render.ts';

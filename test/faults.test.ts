@@ -7,11 +7,11 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPrinter, type Printer } from '../pipeline/browser.ts';
-import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
-import { describeWriteError, OutputFolderError } from '../pipeline/diagnostics.ts';
-import { LOCK_FILE, processAlive } from '../pipeline/lock.ts';
-import { PROFILE_PREFIX, type PublishStep } from '../pipeline/output.ts';
+import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
+import { describeWriteError, OutputFolderError } from '../pipeline/data/diagnostics.ts';
+import { LOCK_FILE, processAlive } from '../pipeline/build/lock.ts';
+import { PROFILE_PREFIX, type PublishStep } from '../pipeline/build/output.ts';
 import { ROOT } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-faults-'));
@@ -113,7 +113,7 @@ describe('an atomic publish', () => {
     const pids: number[] = [];
     for (let round = 0; round < 4; round++) {
       const to = visible(out).get('zh-Hant/chronology.md') === stateA.get('zh-Hant/chronology.md') ? b : a;
-      const child = spawn('node', ['pipeline/launch.mjs', 'build', '--data', to, '--out', out, '--format', 'md,html,epub', '--force', '--quiet'], { cwd: ROOT });
+      const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', to, '--out', out, '--format', 'md,html,epub', '--force', '--quiet'], { cwd: ROOT });
       pids.push(child.pid!);
       const delay = [150, 400, 700, 1000][round]!;
       await new Promise((r) => setTimeout(r, delay));
@@ -125,7 +125,7 @@ describe('an atomic publish', () => {
     }
     expect(kills).toBe(4);
     // Any build, a no-op one included, clears what the killed ones left.
-    const noop = spawn('node', ['pipeline/launch.mjs', 'build', '--data', a, '--out', out, '--format', 'md,html,epub', '--quiet'], { cwd: ROOT });
+    const noop = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', a, '--out', out, '--format', 'md,html,epub', '--quiet'], { cwd: ROOT });
     expect(await new Promise((r) => noop.once('exit', r))).toBe(0);
     expect(leftovers(out, pids)).toEqual({ lock: false, generations: [], profiles: [] });
     expect(performance.now() - started).toBeLessThan(60_000);
@@ -137,7 +137,7 @@ describe('Ctrl-C and SIGTERM', () => {
   const out = join(work, 'signals-out');
 
   const interrupted = async (signal: NodeJS.Signals, when: 'validating' | 'printing') => {
-    const child = spawn('node', ['pipeline/launch.mjs', 'build', '--data', a, '--out', out, '--force'], { cwd: ROOT });
+    const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', a, '--out', out, '--force'], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -1,9 +1,9 @@
 // The HTML the build writes is valid HTML5, checked by html-validate's recommended rules.
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
-import { readTemplates, renderIndex } from '../pipeline/briefs.ts';
-import { loadLocale } from '../pipeline/locale.ts';
-import { printedDataset, publicationView } from '../pipeline/views.ts';
+import { readTemplates, renderIndex } from '../pipeline/render/briefs.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
+import { printedDataset, publicationView } from '../pipeline/views/views.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
 
 const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });

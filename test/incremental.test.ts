@@ -4,9 +4,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
-import { MANIFEST_FILE } from '../pipeline/cache.ts';
-import { LockError, LOCK_FILE, processAlive } from '../pipeline/lock.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
+import { MANIFEST_FILE } from '../pipeline/build/cache.ts';
+import { LockError, LOCK_FILE, processAlive } from '../pipeline/build/lock.ts';
 import { ROOT, snapshotFiles } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-incremental-'));
@@ -24,7 +24,7 @@ const options = (more: Partial<BuildOptions> = {}): BuildOptions => ({
 
 const snapshot = snapshotFiles;
 
-const cli = (...args: string[]) => spawnSync('node', ['pipeline/launch.mjs', 'build', '--data', data, '--out', out, ...args], { cwd: ROOT, encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--data', data, '--out', out, ...args], { cwd: ROOT, encoding: 'utf8' });
 
 describe('incremental builds', () => {
   let all: string[];
@@ -105,7 +105,7 @@ describe('safe writes', () => {
       const error = await build(o).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LockError);
       expect((error as Error).message).toBe(`another build (pid ${sleeper.pid}) is writing to ${dir}; wait for it to finish, then build again`);
-      const r = spawnSync('node', ['pipeline/launch.mjs', 'build', '--data', o.dataDir, '--out', dir, '--format', 'md', '--force'], { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--data', o.dataDir, '--out', dir, '--format', 'md', '--force'], { cwd: ROOT, encoding: 'utf8' });
       expect(r.status).toBe(75);
       expect(r.stderr).toContain('another build');
     } finally {
@@ -123,7 +123,7 @@ describe('safe writes', () => {
     const o = { ...options(), dataDir: join(work, 'kill-data'), outDir: dir };
     await build(o);
     const before = snapshot(dir);
-    const child = spawn('node', ['pipeline/launch.mjs', 'build', '--data', o.dataDir, '--out', dir, '--force'], { cwd: ROOT });
+    const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', o.dataDir, '--out', dir, '--force'], { cwd: ROOT });
     let output = '';
     const browserPid = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {

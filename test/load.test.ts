@@ -2,8 +2,8 @@
 // UTF-8 located where they stand.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../pipeline/diagnostics.ts';
-import { decodeUtf8, validateTexts } from '../pipeline/load.ts';
+import { formatDiagnostic } from '../pipeline/data/diagnostics.ts';
+import { decodeUtf8, validateTexts } from '../pipeline/data/load.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 
 const minimal = readYamlFiles(join(FIXTURES, 'minimal'));

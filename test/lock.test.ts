@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutputFolderError } from '../pipeline/diagnostics.ts';
+import { OutputFolderError } from '../pipeline/data/diagnostics.ts';
 import {
   acquireLock,
   clearStaleLock,
@@ -20,7 +20,7 @@ import {
   processAlive,
   processStart,
   takeoverTokenName,
-} from '../pipeline/lock.ts';
+} from '../pipeline/build/lock.ts';
 import { ROOT } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-lock-'));
@@ -98,7 +98,7 @@ class Child {
   private ready: Promise<void>;
 
   constructor(script: string, holdMs: number) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', script, pathToFileURL(join(ROOT, 'pipeline/lock.ts')).href, String(holdMs)], { cwd: ROOT });
+    this.proc = spawn(process.execPath, ['--import', 'tsx', script, pathToFileURL(join(ROOT, 'pipeline/build/lock.ts')).href, String(holdMs)], { cwd: ROOT });
     this.proc.stderr.on('data', (c: Buffer) => (this.stderr += c.toString()));
     this.exited = new Promise((resolve) => this.proc.once('exit', (code) => resolve(code)));
     let ready!: () => void;
@@ -193,7 +193,7 @@ describe('the build lock, raced by real processes', () => {
 
   it(`lets exactly one of ${N} processes take over a lock left by a dead process, and no loser crashes, ${ROUNDS} rounds`, async () => {
     const dir = freshDir();
-    const lockUrl = pathToFileURL(join(ROOT, 'pipeline/lock.ts')).href;
+    const lockUrl = pathToFileURL(join(ROOT, 'pipeline/build/lock.ts')).href;
     const summary = await rounds(dir, async (n) => {
       if (n === 0) {
         // A genuine one first: a process that took the lock and was killed.

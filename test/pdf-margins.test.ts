@@ -1,17 +1,17 @@
 // The running header and footer of a printed PDF: Chromium draws @page margin boxes with font faces that it loads
 // only for characters the page body uses, so a page whose body shares no character with its header or footer
 // printed them blank. printPdf loads the margin boxes' faces itself before the first print.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPrinter, type Printer } from '../pipeline/browser.ts';
-import { runningHeadCss } from '../pipeline/briefs.ts';
-import { codePointsOf, facesFor, fontFaceCss } from '../pipeline/fonts.ts';
-import type { Locale } from '../pipeline/locale.ts';
-import { loadMarginFonts, pageMarginCss, printPdf, unescapeCss, type PdfMetadata } from '../pipeline/pdf.ts';
+import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
+import { runningHeadCss } from '../pipeline/render/briefs.ts';
+import { codePointsOf, fontFaceCss, subsetFaces } from '../pipeline/print/fonts.ts';
+import type { Locale } from '../pipeline/views/locale.ts';
+import { loadMarginFonts, pageMarginCss, printPdf, unescapeCss, type PdfMetadata } from '../pipeline/print/pdf.ts';
 import { pdfObjectsText } from './pdf-objects.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-margins-'));
@@ -85,11 +85,15 @@ async function fonts(pdf: Uint8Array): Promise<{ name: string; embedded: boolean
 let printer: Printer | undefined;
 
 beforeAll(async () => {
-  // The faces every page here needs, the header's and footer's among them (and those of the escaped case).
-  const faces = facesFor(codePointsOf(body + title + footer + '<>續'));
+  // The faces every page here needs, cut in two slices with their unicode-ranges, as a page linking sliced web fonts
+  // has them: the body's characters, and the header's and footer's (and the escaped case's), which a browser loads
+  // only when laid-out text uses one of them — the case the margin boxes must not fall into.
+  const slices = [codePointsOf(body), codePointsOf(title + footer + '<>續').filter((cp) => !codePointsOf(body).includes(cp))];
+  const cut = await Promise.all(slices.map(async (cps) => (await subsetFaces(cps, { cacheDir: null })).map((f) => ({ ...f, ranges: cps.map((cp) => [cp, cp] as const) }))));
+  const faces = cut.flat();
   writeFileSync(join(work, 'fonts.css'), fontFaceCss(faces));
   mkdirSync(join(work, 'fonts'));
-  for (const face of faces) copyFileSync(face.path, join(work, 'fonts', face.file));
+  for (const face of faces) writeFileSync(join(work, 'fonts', face.file), face.data);
   printer = await openPrinter(work);
 });
 

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
-import { loadLocale } from '../pipeline/locale.ts';
-import { markArtifacts, xmpPacket, type PdfMetadata } from '../pipeline/pdf.ts';
-import { FOLLOW_UP_STATUSES } from '../pipeline/views.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
+import { markArtifacts, xmpPacket, type PdfMetadata } from '../pipeline/print/pdf.ts';
+import { FOLLOW_UP_STATUSES } from '../pipeline/views/views.ts';
 import { ROOT } from './helpers.ts';
 import { realDataset, TEMPLATES } from './render.ts';
 

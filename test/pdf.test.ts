@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPrinter, PrintError } from '../pipeline/browser.ts';
-import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build.ts';
-import { formatDateRange } from '../pipeline/format.ts';
-import { loadLocale } from '../pipeline/locale.ts';
-import { DiagnosticError } from '../pipeline/diagnostics.ts';
+import { openPrinter, PrintError } from '../pipeline/print/browser.ts';
+import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
+import { formatDateRange } from '../pipeline/views/format.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
+import { DiagnosticError } from '../pipeline/data/diagnostics.ts';
 import { ROOT, FIXTURES } from './helpers.ts';
 import { pdfObjectsText } from './pdf-objects.ts';
-import { printedDataset } from '../pipeline/views.ts';
+import { printedDataset } from '../pipeline/views/views.ts';
 import { realDataset, TEMPLATES } from './render.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-'));
@@ -307,7 +307,7 @@ describe('reading named destinations', () => {
   it('gives the same pages as pdf.js, for the raw print and for the finished file', async () => {
     const out = join(work, 'dests');
     await build(options(out, { formats: ['html', 'pdf'] }));
-    const { destinationPages, destinationPagesByPdfjs } = await import('../pipeline/pdf.ts');
+    const { destinationPages, destinationPagesByPdfjs } = await import('../pipeline/print/pdf.ts');
     for (const name of ['dossier', 'roster']) {
       const pdf = new Uint8Array(readFileSync(join(out, 'zh-Hant', `${name}.pdf`)));
       const own = await destinationPages(pdf);

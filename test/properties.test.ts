@@ -6,12 +6,12 @@ import rehypeParse from 'rehype-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { validateTexts } from '../pipeline/load.ts';
-import { loadLocale } from '../pipeline/locale.ts';
-import { markdownToHtml } from '../pipeline/markdown-to-html.ts';
-import { createMarkdownRenderer, dataTextAsPrinted } from '../pipeline/render-markdown.ts';
-import { RULES } from '../pipeline/rules.ts';
-import { typesetText } from '../pipeline/typography.ts';
+import { validateTexts } from '../pipeline/data/load.ts';
+import { loadLocale } from '../pipeline/views/locale.ts';
+import { markdownToHtml } from '../pipeline/render/markdown-to-html.ts';
+import { createMarkdownRenderer, dataTextAsPrinted } from '../pipeline/render/render-markdown.ts';
+import { RULES } from '../pipeline/data/rules.ts';
+import { typesetText } from '../pipeline/views/typeset.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { renderAll, TEMPLATES } from './render.ts';
 

@@ -1,11 +1,11 @@
 // Builds briefs in memory for the tests, from data/ or from any dataset given as texts.
 import { join } from 'node:path';
-import { readTemplates, renderBriefs, type RenderedBrief } from '../pipeline/briefs.ts';
-import { formatDiagnostic } from '../pipeline/diagnostics.ts';
-import { loadDataset, validateTexts } from '../pipeline/load.ts';
-import { loadLocale, type Locale } from '../pipeline/locale.ts';
-import type { Lang } from '../pipeline/options.ts';
-import type { Dataset } from '../pipeline/schema.ts';
+import { readTemplates, renderBriefs, type RenderedBrief } from '../pipeline/render/briefs.ts';
+import { formatDiagnostic } from '../pipeline/data/diagnostics.ts';
+import { loadDataset, validateTexts } from '../pipeline/data/load.ts';
+import { loadLocale, type Locale } from '../pipeline/views/locale.ts';
+import type { Lang } from '../pipeline/data/names.ts';
+import type { Dataset } from '../pipeline/data/schema.ts';
 import { ROOT } from './helpers.ts';
 
 export const TEMPLATES = join(ROOT, 'templates');

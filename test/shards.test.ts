@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleShards } from '../pipeline/assemble.ts';
-import { openPrinter, type Printer } from '../pipeline/browser.ts';
-import { build, defaultBuildOptions, type Shard } from '../pipeline/build.ts';
+import { assembleShards } from '../pipeline/build/assemble.ts';
+import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
+import { build, defaultBuildOptions, type Shard } from '../pipeline/build/build.ts';
 import { ROOT, snapshotFiles } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-shards-'));
@@ -39,7 +39,7 @@ async function buildCopy(name: string, shard?: Shard): Promise<string> {
   return plainCopy(outDir, join(work, name));
 }
 
-const cli = (...args: string[]) => spawnSync('node', [join(ROOT, 'pipeline/launch.mjs'), 'assemble', ...args], { cwd: work, encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync('node', [join(ROOT, 'pipeline/cli/launch.mjs'), 'assemble', ...args], { cwd: work, encoding: 'utf8' });
 const isPrint = (path: string) => /\.(pdf|epub)$/.test(path);
 
 let whole: string;

@@ -1,6 +1,6 @@
 // Template problems are positioned in the template file; raw output is refused in Markdown templates.
 import { describe, expect, it } from 'vitest';
-import { createMarkdownRenderer, TemplateError } from '../pipeline/render-markdown.ts';
+import { createMarkdownRenderer, TemplateError } from '../pipeline/render/render-markdown.ts';
 
 function failure(fn: () => unknown): TemplateError {
   try {

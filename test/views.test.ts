@@ -2,9 +2,9 @@
 // from the locale, and a brief with nothing to list says so.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateRange, formatDuration, formatList, formatYearSpan } from '../pipeline/format.ts';
-import { loadLocale, type Locale } from '../pipeline/locale.ts';
-import { checklistView, chronologyView, publicationView, roleText, rosterView, seriesFacts } from '../pipeline/views.ts';
+import { formatDate, formatDateRange, formatDuration, formatList, formatYearSpan } from '../pipeline/views/format.ts';
+import { loadLocale, type Locale } from '../pipeline/views/locale.ts';
+import { checklistView, chronologyView, publicationView, roleText, rosterView, seriesFacts } from '../pipeline/views/views.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { datasetFromTexts, realDataset, TEMPLATES } from './render.ts';
 

@@ -156,7 +156,7 @@ describe('the GitHub workflow', () => {
 
   it('sums up on a pull request what it changes in the data, as the changes page words it', () => {
     expect(job('changes').if).toBe("github.event_name == 'pull_request'");
-    const fetch = stepRunning('changes', /^git fetch --no-tags --depth=1 origin "\$GITHUB_BASE_REF"$/m);
+    const fetch = stepRunning('changes', /^git fetch --no-tags --depth=1 origin "\+refs\/heads\/\$GITHUB_BASE_REF:refs\/remotes\/origin\/\$GITHUB_BASE_REF"$/m);
     const build = stepRunning('changes', /^npm run build -- --since "origin\/\$GITHUB_BASE_REF" --format md$/m);
     expect(fetch).toBeGreaterThanOrEqual(0);
     expect(build).toBeGreaterThan(fetch);
