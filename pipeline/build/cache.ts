@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findSystemBrowser } from '../print/find-browser.ts';
+import type { BuildOptions } from './options.ts';
 
 export const MANIFEST_FILE = '.build-manifest.json';
 const MANIFEST_FORMAT = 'dialogue-briefs-manifest/1';
@@ -88,18 +89,7 @@ function inputsKey(dataDir: string, templatesDir: string, options: unknown, with
 }
 
 /** What decides a build's inputs: the folders it reads and the options that change what it makes. */
-export interface BuildInputs {
-  dataDir: string;
-  templatesDir: string;
-  only: readonly string[];
-  formats: readonly string[];
-  langs?: readonly string[] | undefined;
-  since?: string | undefined;
-  baseUrl?: string | undefined;
-  releasesUrl?: string | undefined;
-  paper: string;
-  shard?: { index: number; count: number } | undefined;
-}
+export type BuildInputs = Pick<BuildOptions, 'dataDir' | 'templatesDir' | 'only' | 'formats' | 'langs' | 'since' | 'baseUrl' | 'releasesUrl' | 'paper' | 'shard'>;
 
 /** The inputs key a build records and the no-op check compares: one definition for both. */
 export function buildInputsKey(o: BuildInputs): string {

@@ -42,6 +42,8 @@ export function installInterruptHandlers(exitNow: (code: number) => void): void 
   if (installed) return;
   installed = true;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // In place of the launcher's early handlers (nothing had begun then; from here on a build may have).
+    process.removeAllListeners(signal);
     process.on(signal, () => {
       if (!controller.signal.aborted) {
         controller.abort(new InterruptedError(signal));

@@ -1,11 +1,11 @@
 // What the command line says: help, positioned problems, build summaries. Light on purpose: it loads the stages only
 // when it needs them, so a build where nothing changed answers from the cache manifest alone.
 import { relative, resolve } from 'node:path';
+import type { BuildOptions } from '../build/options.ts';
 import { buildInputsKey, readManifest, unchangedOnDisk } from '../build/cache.ts';
 import { DataFolderError, DiagnosticError, OutputFolderError, formatDiagnostic, hasErrors, PrintError, TemplateError, UsageError, type Diagnostic } from '../data/diagnostics.ts';
 import { InterruptedError, signalExitCode } from '../build/interrupt.ts';
 import { clearStaleLock, LockError } from '../build/lock.ts';
-import type { BriefName, Format, Lang, Paper } from '../data/names.ts';
 
 /**
  * Exit codes, documented in the README: sysexits.h where one fits, so scripts can tell a data error from a usage
@@ -121,27 +121,12 @@ export async function validateCommand(dataDir: string, format: string): Promise<
   return 0;
 }
 
-export interface CliBuildOptions {
-  dataDir: string;
-  outDir: string;
-  templatesDir: string;
-  only: BriefName[];
-  formats: Format[];
-  /** The editions to make; absent, every edition the data can make. */
-  langs?: Lang[];
-  /** An earlier edition to compare with: a git ref or a dataset folder. */
-  since?: string;
-  /** The published site's address, for the feed's links. */
-  baseUrl?: string;
-  /** Where earlier editions' files are kept (a GitHub release's download address), for the feed. */
-  releasesUrl?: string;
-  paper: Paper;
-  force: boolean;
-  shard?: { index: number; count: number };
+/** A build as the command line asks for it: the build's own options, and what the command line does around it. */
+export type CliBuildOptions = BuildOptions & {
   quiet: boolean;
   /** Writes a JSON summary of the build here (stages, files, peak memory): for benchmarks and CI. */
   report?: string;
-}
+};
 
 /** True when the last build had exactly these inputs and its outputs are untouched: nothing to do, nothing loaded. */
 async function nothingChanged(o: CliBuildOptions): Promise<boolean> {

@@ -5,6 +5,15 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// A signal before the command line has installed its own handlers (while the bundle is rebuilt or loaded) finds
+// nothing begun: the same one line and exit code as later, not a silent death. main.ts replaces these handlers.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    process.stderr.write('interrupted; the previous outputs are unchanged\n');
+    process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+  });
+}
+
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const outDir = join(root, '.cache', 'cli');
 const entry = join(outDir, 'cli.js');

@@ -1,0 +1,5 @@
+// print/ — Chromium (browser.ts), PDF printing and finishing (pdf.ts), the EPUB (epub.ts), font subsets (fonts.ts) and
+// the documents' own coverage check before printing (coverage.ts). Imports render/ and data/.
+export { openPrinter, type Printer } from './browser.ts';
+export { printPdf } from './pdf.ts';
+export { buildEpub } from './epub.ts';
