@@ -2,7 +2,7 @@
 // Spec: EPUB 3.3, https://www.w3.org/TR/epub-33/ (sections cited by their anchor, #sec-…); its accessibility:
 // EPUB Accessibility 1.1, https://www.w3.org/TR/epub-a11y-11/ (cited as "EPUB A11y 1.1 #sec-…"), and the roles of
 // DPUB-ARIA 1.1, https://www.w3.org/TR/dpub-aria-1.1/.
-import { createHash } from 'node:crypto';
+import { nameBasedUrn } from '../data/ids.ts';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
@@ -120,14 +120,8 @@ span.task-box[aria-checked="true"]::after {
 
 const fragmentParser = unified().use(rehypeParse, { fragment: true });
 
-/** A deterministic `urn:uuid:` from the parts: a SHA-256 name-based UUID (RFC 9562 §5.8, version 8). */
-export function epubIdentifier(parts: string[]): string {
-  const bytes = createHash('sha256').update(JSON.stringify(parts)).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** The book's identifier: a name-based URN of the parts (the language and the chapters' text). */
+export const epubIdentifier = (parts: string[]): string => nameBasedUrn(parts);
 
 /** The EPUB file's bytes. Throws on input the book cannot be made from (a bad name, date or font reference). */
 export function buildEpub(input: EpubInput): Uint8Array {

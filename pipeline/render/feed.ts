@@ -1,7 +1,7 @@
 // The Atom feed of editions (RFC 4287): one entry per edition publication.yaml lists, newest first, each with links
 // to its PDFs and EPUB in every language and its changes as the content, so a reader's feed reader says when a new
 // edition is out and what it changed. Ids are content-derived URNs, dates come from the editions, never the clock.
-import { createHash } from 'node:crypto';
+import { nameBasedUrn } from '../data/ids.ts';
 
 export const FEED_FILE = 'feed.xml';
 
@@ -37,14 +37,8 @@ export interface Feed {
 
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** A urn:uuid (RFC 4122 version 8 layout) from the publication and the edition: the same edition, the same id. */
-function urn(...parts: string[]): string {
-  const bytes = createHash('sha256').update(JSON.stringify(parts)).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** A urn:uuid from the publication and the edition: the same edition, the same id. */
+const urn = (...parts: string[]): string => nameBasedUrn(parts);
 
 const instant = (day: string) => `${day}T00:00:00Z`;
 
