@@ -14,7 +14,7 @@ import { buildEpub, epubIdentifier } from '../print/epub.ts';
 import { codePointsOf, DIGITS, fontFaceCss, subsetFaces, withoutCssComments } from '../print/fonts.ts';
 import { printPdf, type PdfMetadata } from '../print/pdf.ts';
 import { briefOutputs, fontsCssOf, renderBriefs, renderChanges, renderDossier, renderIndex, type OutputFile, type RenderedBrief, type Templates } from '../render/briefs.ts';
-import type { Feed, FeedEntry } from '../render/feed.ts';
+import { xml, type Feed, type FeedEntry } from '../render/feed.ts';
 import { formatDate } from '../views/format.ts';
 import { fill, type Locale } from '../views/locale.ts';
 import { NAMES_REVIEW, namesReview } from '../views/names-review.ts';
@@ -87,7 +87,6 @@ export function renderEdition(data: Dataset, locale: Locale, templates: Template
 /** Where finished font subsets are kept between builds: `.cache/fonts/` in the project. */
 const fontCacheDir = (): string => join(projectRoot(), '.cache', 'fonts');
 
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The files of an edition a reader downloads, as the feed links them: the dossier, the three briefs, the book. */
 const DOWNLOADS = [
@@ -116,7 +115,7 @@ export function feedOf(data: Dataset, editions: readonly RenderedEdition[], temp
     const previous = listed[i + 1];
     const content =
       changesHtml(current ? (since?.before ?? atTag(previous?.tag)) : atTag(previous?.tag), dataset) ??
-      `<p>${escapeText(previous ? locale.changes.unrecorded : locale.changes.first)}</p>`;
+      `<p>${xml(previous ? locale.changes.unrecorded : locale.changes.first)}</p>`;
     const releases = options.releasesUrl;
     const files = editions.flatMap((e) =>
       downloads.flatMap((d) => {

@@ -35,7 +35,8 @@ export interface Feed {
   entries: FeedEntry[];
 }
 
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text as XML character data or an attribute value. */
+export const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A urn:uuid from the publication and the edition: the same edition, the same id. */
 const urn = (...parts: string[]): string => nameBasedUrn(parts);
