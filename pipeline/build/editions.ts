@@ -70,7 +70,7 @@ export interface Since {
 export function renderEdition(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[], withDossier: boolean, since?: Since): RenderedEdition {
   const printed = printedDataset(data, locale.lang);
   const publication = publicationView(printed, locale);
-  const briefs = renderBriefs({ data, locale, templates, only, withDossier });
+  const briefs = renderBriefs({ data, locale, templates, only, withDossier, printed });
   const changes = since ? renderChanges(since.changes, since.before, data, locale, templates, withDossier) : undefined;
   // The dossier ends with the changes page, when there is one.
   const dossierHtml = withDossier ? renderDossier(changes ? [...briefs, changes] : briefs, publication, locale, templates) : '';
@@ -114,6 +114,8 @@ export function feedOf(data: Dataset, editions: readonly RenderedEdition[], temp
     const date = current ? publication.edition.date : (edition.date ?? (dataset ? publicationView(printedDataset(dataset, locale.lang), locale).edition.date : publication.edition.date));
     const previous = listed[i + 1];
     const content =
+      // This edition's changes page is rendered already, with its dossier part, whenever the build prints a dossier.
+      (current ? first.changes?.dossierPart?.html : undefined) ??
       changesHtml(current ? (since?.before ?? atTag(previous?.tag)) : atTag(previous?.tag), dataset) ??
       `<p>${xml(previous ? locale.changes.unrecorded : locale.changes.first)}</p>`;
     const releases = options.releasesUrl;

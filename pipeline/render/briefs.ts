@@ -122,6 +122,8 @@ export interface RenderInput {
   only?: readonly BriefName[];
   /** Also render each brief's part of the dossier. */
   withDossier?: boolean;
+  /** The data as this edition prints it, when the caller has it already (printedDataset converts and typesets). */
+  printed?: Dataset;
 }
 
 /** The stylesheet of an edition's font faces: each edition is set in its own script's faces. */
@@ -131,8 +133,8 @@ export const fontsCssOf = (lang: Lang): string => `fonts.${lang}.css`;
  * Renders every brief to Markdown and HTML, in the edition of `locale.lang` (the data converted to its script when
  * it is not the data's own). Pure: no clock, no machine path, no random id.
  */
-export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAMES, withDossier = false }: RenderInput): RenderedBrief[] {
-  const data = printedDataset(source, locale.lang);
+export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAMES, withDossier = false, printed }: RenderInput): RenderedBrief[] {
+  const data = printed ?? printedDataset(source, locale.lang);
   const md = createMarkdownRenderer(templates.markdown, foreignPassages(data, locale.lang));
   const facts = seriesFacts(data, locale);
   const publication = publicationView(data, locale, facts);
