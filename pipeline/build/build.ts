@@ -16,11 +16,12 @@ import { BRIEF_NAMES, type Lang } from '../data/names.ts';
 import type { Dataset } from '../data/schema.ts';
 import { closeAllBrowsers, killAllBrowsers, openPrinter, type Printer } from '../print/browser.ts';
 import { documentCoverage, documentScript, textPlaces } from '../print/coverage.ts';
+import { pdfLayout, type PdfLayout } from '../print/pdf.ts';
 import { fontsCssOf, readTemplates, renderIndex, type OutputFile, type Templates } from '../render/briefs.ts';
 import { FEED_FILE, renderFeed } from '../render/feed.ts';
 import { loadLocale } from '../views/locale.ts';
 import { buildInputsKey, entryFor, hash, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
-import { editionFiles, editionPrints, feedOf, renderEdition, type RenderedEdition, type Since, type Target } from './editions.ts';
+import { editionFiles, editionPrints, feedOf, renderEdition, type PrintedLayouts, type RenderedEdition, type Since, type Target } from './editions.ts';
 import { interruption, onForcedExit, onInterrupt, throwIfInterrupted } from './interrupt.ts';
 import { acquireLock } from './lock.ts';
 import type { BuildOptions, BuildResult, BuiltFile } from './options.ts';
@@ -164,17 +165,32 @@ async function make(plan: Plan, gen: Generation, options: BuildOptions, log: (li
 
   const built: BuiltFile[] = [];
   let left = prints.length;
+  // A print that needs another's layout (the dossier, its briefs') waits for it; one this build does not print is
+  // read from the generation, where it was carried over.
+  const printedLayouts = new Map<string, { promise: Promise<PdfLayout | undefined>; resolve: (layout: PdfLayout | undefined) => void; reject: (err: unknown) => void }>();
+  for (const t of prints) {
+    let settle!: { resolve: (layout: PdfLayout | undefined) => void; reject: (err: unknown) => void };
+    const promise = new Promise<PdfLayout | undefined>((resolve, reject) => (settle = { resolve, reject }));
+    promise.catch(() => undefined); // a failed print fails the build itself; its waiters fail with it
+    printedLayouts.set(t.path, { promise, ...settle });
+  }
+  const layoutOf: PrintedLayouts = (path) =>
+    printedLayouts.get(path)?.promise ?? readFile(join(gen.dir, path)).then((bytes) => pdfLayout(new Uint8Array(bytes)), () => undefined);
   // Each print goes to the generation as soon as it is made, so a 700-page dossier is not held in memory.
   const run = async (group: Target[]): Promise<number> => {
     const started = performance.now();
     await Promise.all(
       group.map(async (t) => {
         log(`making ${t.path}`);
-        const r = await t.make!();
+        const r = await t.make!(layoutOf).catch((err: unknown) => {
+          printedLayouts.get(t.path)!.reject(err);
+          throw err;
+        });
+        printedLayouts.get(t.path)!.resolve(r.layout);
         throwIfInterrupted();
         await stageFiles(gen.dir, [{ path: t.path, content: r.content }]);
-        built.push({ path: t.path, bytes: r.content.byteLength, ...(r.pages ? { pages: r.pages } : {}) });
-        log(`made ${t.path}${r.pages ? ` (${r.pages} pages)` : ''}; ${--left} left`);
+        built.push({ path: t.path, bytes: r.content.byteLength, ...(r.pages ? { pages: r.pages } : {}), ...(r.passes ? { passes: r.passes } : {}) });
+        log(`made ${t.path}${r.pages ? ` (${r.pages} pages${r.passes && r.passes > 1 ? `, printed ${r.passes} times for its contents' page numbers` : ''})` : ''}; ${--left} left`);
       }),
     );
     return Math.round(performance.now() - started);

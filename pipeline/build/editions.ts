@@ -12,7 +12,7 @@ import type { Printer } from '../print/browser.ts';
 import { readableText } from '../print/coverage.ts';
 import { buildEpub, epubIdentifier } from '../print/epub.ts';
 import { codePointsOf, DIGITS, fontFaceCss, subsetFaces, withoutCssComments } from '../print/fonts.ts';
-import { printPdf, type PdfMetadata } from '../print/pdf.ts';
+import { printPdf, type PdfLayout, type PdfMetadata } from '../print/pdf.ts';
 import { briefOutputs, fontsCssOf, renderBriefs, renderChanges, renderDossier, renderIndex, type OutputFile, type RenderedBrief, type Templates } from '../render/briefs.ts';
 import { xml, type Feed, type FeedEntry } from '../render/feed.ts';
 import { formatDate } from '../views/format.ts';
@@ -43,8 +43,11 @@ export interface Target {
   key: string;
   kind: 'file' | 'print';
   file?: OutputFile;
-  make?: () => Promise<{ content: Uint8Array; pages?: number }>;
+  make?: (printed: PrintedLayouts) => Promise<{ content: Uint8Array; pages?: number; passes?: number; layout?: PdfLayout }>;
 }
+
+/** The layout of a PDF of this build by its output path, once printed (or carried over); undefined if there is none. */
+export type PrintedLayouts = (path: string) => Promise<PdfLayout | undefined>;
 
 /** One edition, rendered: its words, its printed data, its briefs and dossier, its own fonts. */
 export interface RenderedEdition {
@@ -148,7 +151,7 @@ interface PrintContext {
   printer: () => Promise<Printer>;
 }
 
-/** An edition's printed outputs: its PDFs (the dossier first, the longest print) and its EPUB, each with its key. */
+/** An edition's printed outputs: its PDFs (the dossier once its briefs are printed) and its EPUB, each with its key. */
 export function editionPrints(e: RenderedEdition, c: PrintContext): Target[] {
   const { options, version, templates } = c;
   const targets: Target[] = [];
@@ -163,15 +166,25 @@ export function editionPrints(e: RenderedEdition, c: PrintContext): Target[] {
         : []),
       ...e.briefs.map((b) => ({ name: b.name as string, html: b.html, metadata: pdfMetadata(b.title, b.description, b.keywords, e.publication, b.headings) })),
     ];
+    // The dossier binds the briefs as they print on their own (and the changes page, which has no PDF of its own), so
+    // its contents are numbered from the briefs' PDFs of this build.
+    const parts = (printed: PrintedLayouts) =>
+      Promise.all(
+        [...e.briefs, ...(e.changes ? [e.changes] : [])].map(async (b) => {
+          const own = b.name === 'changes' ? undefined : await printed(`${e.lang}/${b.name}.pdf`);
+          return { selector: `section.dossier-${b.name}`, idPrefix: `${b.name}-`, ...(own ? { own } : {}) };
+        }),
+      );
     for (const job of jobs) {
       const path = `${e.lang}/${job.name}.pdf`;
       targets.push({
         path,
         key: printKey(path, job.html),
         kind: 'print',
-        make: async () => {
-          const r = await printPdf(await c.printer(), { name: `${e.lang}/${job.name}`, file: join(c.stagedDir(), e.lang, `${job.name}.html`), paper: options.paper, metadata: job.metadata });
-          return { content: r.pdf, pages: r.pages };
+        make: async (printed) => {
+          const bound = job.name === 'dossier' ? { parts: await parts(printed) } : {};
+          const r = await printPdf(await c.printer(), { name: `${e.lang}/${job.name}`, file: join(c.stagedDir(), e.lang, `${job.name}.html`), paper: options.paper, metadata: job.metadata, ...bound });
+          return { content: r.pdf, pages: r.pages, passes: r.passes, layout: r.layout };
         },
       });
     }

@@ -44,6 +44,8 @@ export interface BuiltFile {
   path: string;
   bytes: number;
   pages?: number;
+  /** A PDF: how many times it was printed whole (more than once when its contents were numbered from a first print). */
+  passes?: number;
 }
 
 export interface BuildResult {

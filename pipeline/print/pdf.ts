@@ -1,11 +1,12 @@
-// PDF: print an HTML file, fill its table of contents with page numbers read back from the first print, and finish
-// the file with document metadata, fixed dates and a content-derived id so that two builds give the same bytes.
+// PDF: print an HTML file, its table of contents numbered from its parts' own PDFs (or from a first print), and
+// finish the file with document metadata, fixed dates and a content-derived id so that two builds give the same bytes.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Page, PDFOptions } from 'puppeteer';
 import { loadFonts, type Printer } from './browser.ts';
+import { boundContentsPages, type BoundPart, type ContentsTarget } from './contents-pages.ts';
 
 export type Paper = 'a4' | 'letter';
 
@@ -116,40 +117,51 @@ class XrefReader {
 
 const decodeName = (name: string) => name.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
-/** Page numbers (1-based) of the named destinations: element ids that links point at. */
-export async function destinationPages(pdf: Uint8Array): Promise<Map<string, number>> {
+/** A printed PDF's layout: its page count, and the page (1-based) of each named destination (ids links point at). */
+export interface PdfLayout {
+  pages: number;
+  destinations: Map<string, number>;
+}
+
+/** The layout of a PDF: read straight off the cross-reference table as Chromium writes it, else through pdf.js. */
+export async function pdfLayout(pdf: Uint8Array): Promise<PdfLayout> {
   const buffer = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   try {
     const reader = new XrefReader(buffer);
     const dests = /\/Dests (\d+) 0 R/.exec(reader.dict(reader.root))?.[1];
-    if (!dests) throw new Error('no /Dests dictionary');
-    const pageIndex = new Map(reader.pages().map((num, i) => [num, i + 1]));
-    const pages = new Map<string, number>();
-    for (const m of reader.dict(Number(dests)).matchAll(/\/([^\s/[\]<>()]+)\s*\[\s*(\d+) 0 R/g)) {
+    const pageNumbers = reader.pages();
+    const pageIndex = new Map(pageNumbers.map((num, i) => [num, i + 1]));
+    const destinations = new Map<string, number>();
+    for (const m of dests ? reader.dict(Number(dests)).matchAll(/\/([^\s/[\]<>()]+)\s*\[\s*(\d+) 0 R/g) : []) {
       const page = pageIndex.get(Number(m[2]));
-      if (page !== undefined) pages.set(decodeName(m[1]!), page);
+      if (page !== undefined) destinations.set(decodeName(m[1]!), page);
     }
-    return pages;
+    return { pages: pageNumbers.length, destinations };
   } catch {
-    return destinationPagesByPdfjs(pdf);
+    return pdfLayoutByPdfjs(pdf);
   }
 }
 
+/** Page numbers (1-based) of the named destinations: element ids that links point at. */
+export const destinationPages = async (pdf: Uint8Array): Promise<Map<string, number>> => (await pdfLayout(pdf)).destinations;
+
 /** The same, through pdf.js: slower and hungrier, for a PDF laid out other than the way Chromium writes it. */
-export async function destinationPagesByPdfjs(pdf: Uint8Array): Promise<Map<string, number>> {
+export async function pdfLayoutByPdfjs(pdf: Uint8Array): Promise<PdfLayout> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await getDocument({ data: pdf.slice(), verbosity: 0, isEvalSupported: false }).promise;
   try {
     const dests = (await doc.getDestinations()) as Record<string, [unknown, ...unknown[]]>;
-    const pages = new Map<string, number>();
+    const destinations = new Map<string, number>();
     for (const [name, dest] of Object.entries(dests)) {
-      pages.set(name, (await doc.getPageIndex(dest[0] as { num: number; gen: number })) + 1);
+      destinations.set(name, (await doc.getPageIndex(dest[0] as { num: number; gen: number })) + 1);
     }
-    return pages;
+    return { pages: doc.numPages, destinations };
   } finally {
     await doc.destroy();
   }
 }
+
+export const destinationPagesByPdfjs = async (pdf: Uint8Array): Promise<Map<string, number>> => (await pdfLayoutByPdfjs(pdf)).destinations;
 
 /** Writes page numbers into the reserved `span.toc-page` of every contents entry of the loaded page. */
 async function setTocPages(page: Page, pages: Map<string, number>): Promise<void> {
@@ -175,6 +187,8 @@ export interface PdfJob {
    * the characters of the page counters (digits, for decimal ones) are added.
    */
   marginText?: string;
+  /** The parts of a bound document (the dossier's briefs), in order, each with its own PDF's layout where there is one. */
+  parts?: readonly PrintedPart[];
 }
 
 /** Where a CSS string that starts (at its quote) at `start` ends, and its value with the escapes resolved. */
@@ -495,12 +509,51 @@ export async function loadMarginFonts(page: Page, marginText?: string): Promise<
   return loadFonts(page, fonts, chars);
 }
 
+/** Where each contents entry of the loaded page points, and which of `parts` (CSS selectors) holds its target. */
+async function contentsTargets(page: Page, parts: readonly string[]): Promise<ContentsTarget[]> {
+  return page.evaluate((selectors: string[]) => {
+    const elements = selectors.map((s) => document.querySelector(s));
+    return Array.from(document.querySelectorAll('nav.toc a[href^="#"]'))
+      .filter((a) => a.querySelector('span.toc-page'))
+      .map((a) => {
+        const id = decodeURIComponent(a.getAttribute('href')!.slice(1));
+        const target = document.getElementById(id);
+        return { id, part: target ? elements.findIndex((e) => e?.contains(target)) : -1 };
+      });
+  }, [...parts]);
+}
+
+/** A part of a bound document as the printer is given it: its element, its ids' prefix, its own PDF's layout if it has one. */
+export interface PrintedPart {
+  selector: string;
+  idPrefix: string;
+  own?: PdfLayout;
+}
+
+/**
+ * The contents' page numbers of a bound document without printing it whole: its parts' own PDFs place their
+ * headings, and one print of what is left (the cover, the contents, parts with no PDF of their own) places the rest.
+ * Undefined when that cannot place every entry.
+ */
+async function pagesFromParts(page: Page, print: (options: PDFOptions) => Promise<Uint8Array>, parts: readonly PrintedPart[], options: PDFOptions): Promise<Map<string, number> | undefined> {
+  const targets = await contentsTargets(page, parts.map((p) => p.selector));
+  const bound: BoundPart[] = parts.map((p) => ({ idPrefix: p.idPrefix, ...(p.own ? { own: p.own } : {}) }));
+  const hidden = parts.filter((p) => p.own).map((p) => p.selector);
+  const style = await page.addStyleTag({ content: `${hidden.join(', ')} { display: none !important; }` });
+  const rest = await pdfLayout(await print({ ...options, tagged: false, outline: false }));
+  await style.evaluate((node) => node.remove());
+  return boundContentsPages(bound, targets, rest);
+}
+
 /**
  * Prints `job.file`. Chromium has no target-counter(), so a contents with page numbers (one whose entries reserve a
- * `span.toc-page`, as the dossier's do) gets them in a second pass, from the named destinations of the first; the
- * reserved width keeps the layout, and a third pass runs only if a heading moved all the same.
+ * `span.toc-page`, as the dossier's do) has them written in before the print: from its parts' own PDFs where the job
+ * names them (pagesFromParts), checked against the print's own destinations. Otherwise, or when the check fails, a
+ * first pass measures where the headings fall and the next prints with the numbers; the reserved width keeps the
+ * layout, and a further pass runs only if a heading moved all the same. `passes` counts the prints of the whole
+ * document.
  */
-export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number }> {
+export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number; passes: number; layout: PdfLayout }> {
   const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 300_000 };
   return printer.withPage({ name: job.name, file: job.file }, async (page, print) => {
     await page.addStyleTag({ content: PAPER_CSS[job.paper] });
@@ -509,20 +562,30 @@ export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Ui
     // leaves that family to Chromium's own loading.
     await loadMarginFonts(page, job.marginText);
     const numbered = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"] span.toc-page') !== null);
-    if (!numbered) return finishPdf(await print(options), job.metadata);
-    // The first pass only measures where headings fall: untagged and without an outline it prints a third faster,
-    // and the layout is the same.
-    let pages = await destinationPages(await print({ ...options, tagged: false, outline: false }));
+    if (!numbered) {
+      const raw = await print(options);
+      return { ...finishPdf(raw, job.metadata), passes: 1, layout: await pdfLayout(raw) };
+    }
+    let passes = 0;
+    let pages = job.parts?.some((p) => p.own) ? await pagesFromParts(page, print, job.parts, options) : undefined;
+    if (!pages) {
+      // The measuring pass only places the headings: untagged and without an outline it prints a third faster, and
+      // the layout is the same.
+      pages = await destinationPages(await print({ ...options, tagged: false, outline: false }));
+      passes++;
+    }
     let pdf: Uint8Array | undefined;
+    let layout: PdfLayout | undefined;
     for (let pass = 0; pass < 3; pass++) {
       await setTocPages(page, pages);
       pdf = await print(options);
-      const after = await destinationPages(pdf);
-      const moved = [...after].some(([id, n]) => pages.get(id) !== n);
-      pages = after;
+      passes++;
+      layout = await pdfLayout(pdf);
+      const moved = [...pages].some(([id, n]) => layout!.destinations.get(id) !== n);
+      pages = layout.destinations;
       if (!moved) break;
     }
-    return finishPdf(pdf!, job.metadata);
+    return { ...finishPdf(pdf!, job.metadata), passes, layout: layout! };
   });
 }
 

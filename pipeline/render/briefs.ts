@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BRIEF_NAMES, fill, type BriefName, type Locale } from '../views/locale.ts';
 import type { Format, Lang } from '../data/names.ts';
-import { markdownToHtml, markdownToHtmlVariants, type Heading } from './markdown-to-html.ts';
+import { markdownToHtml, markdownToHtmlVariants, type Heading, type HtmlOptions } from './markdown-to-html.ts';
 import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from '../data/schema.ts';
 import type { Change } from '../data/compare.ts';
@@ -30,7 +30,7 @@ export interface OutputFile {
 export interface RenderedBrief {
   /** A brief, or the changes page (修訂說明), which the dossier carries last. */
   name: BriefName | 'changes';
-  /** Its part of the dossier (ids prefixed with the brief's name, no contents of its own), when asked for. */
+  /** Its part of the dossier, when asked for: a brief as it prints on its own, the changes page without contents; ids prefixed with the name. */
   dossierPart?: { html: string; headings: Heading[] };
   title: string;
   description: string;
@@ -140,16 +140,19 @@ export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAM
   const publication = publicationView(data, locale, facts);
   return only.map((name) => {
     const view = briefView(name, data, locale, facts);
-    return renderPage(md.render(`${name}.md.hbs`, { ...view, l: locale }), { name, ...view.brief }, publication, locale, templates, withDossier);
+    // A brief's part of the dossier is the brief as it prints on its own, contents and all (ids prefixed), so that the
+    // dossier's page numbers can be read off the brief's own PDF (pipeline/print/pdf.ts).
+    const part = withDossier ? { idPrefix: `${name}-` } : undefined;
+    return renderPage(md.render(`${name}.md.hbs`, { ...view, l: locale }), { name, ...view.brief }, publication, locale, templates, part);
   });
 }
 
 /** A page's Markdown as the brief file, its standalone HTML page, its body for the EPUB and its part of the dossier. */
-function renderPage(markdown: string, page: { name: RenderedBrief['name']; title: string; description: string; keywords: string[] }, publication: PublicationView, locale: Locale, templates: Templates, withDossier: boolean): RenderedBrief {
+function renderPage(markdown: string, page: { name: RenderedBrief['name']; title: string; description: string; keywords: string[] }, publication: PublicationView, locale: Locale, templates: Templates, part: HtmlOptions | undefined): RenderedBrief {
   const { name } = page;
-  const variants = markdownToHtmlVariants(markdown, locale, withDossier ? [{ toc: false, idPrefix: `${name}-` }, {}] : [{}]);
+  const variants = markdownToHtmlVariants(markdown, locale, part ? [part, {}] : [{}]);
   const fragment = variants[variants.length - 1]!;
-  const dossierPart = withDossier ? variants[0] : undefined;
+  const dossierPart = part ? variants[0] : undefined;
   const html = compileHtml(templates.layout)({
     lang: locale.lang,
     name,
@@ -177,7 +180,9 @@ export function renderChanges(changes: readonly Change[], before: Dataset, after
   const view = changesView(changes, was, is, locale, { since, edition: publication.edition.label });
   const md = createMarkdownRenderer(templates.markdown, foreignPassages(is, locale.lang));
   const markdown = md.render('changes.md.hbs', { ...view, l: locale });
-  return renderPage(markdown, { name: 'changes', title: view.title, description: view.intro, keywords: [...publication.keywords, view.title] }, publication, locale, templates, withDossier);
+  // Printed only in the dossier, the changes page needs no contents of its own there.
+  const part = withDossier ? { toc: false, idPrefix: 'changes-' } : undefined;
+  return renderPage(markdown, { name: 'changes', title: view.title, description: view.intro, keywords: [...publication.keywords, view.title] }, publication, locale, templates, part);
 }
 
 export type { Format } from '../data/names.ts';
@@ -189,7 +194,7 @@ export type { Format } from '../data/names.ts';
 export function renderDossier(briefs: readonly RenderedBrief[], publication: PublicationView, locale: Locale, templates: Templates): string {
   const layout = compileHtml(templates.dossier);
   const parts = briefs.map((b) => {
-    const fragment = b.dossierPart ?? markdownToHtml(b.markdown, locale, { toc: false, idPrefix: `${b.name}-` });
+    const fragment = b.dossierPart ?? markdownToHtml(b.markdown, locale, { toc: b.name !== 'changes', idPrefix: `${b.name}-` });
     return {
       name: b.name,
       title: b.title,

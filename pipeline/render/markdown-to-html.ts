@@ -76,13 +76,18 @@ function remarkGfmParts(this: unknown) {
 }
 
 /** Collects h2–h3 into a nested <nav> inserted after the paragraph that follows the h1. */
-function rehypeToc(options: { label: string; headings: Heading[]; enabled: boolean }) {
+/** Every heading with an id, in document order. */
+function headingsOf(tree: Root): Heading[] {
+  const headings: Heading[] = [];
+  visit(tree, 'element', (node: Element) => {
+    const depth = /^h([1-6])$/.exec(node.tagName)?.[1];
+    if (depth && node.properties.id) headings.push({ depth: Number(depth), id: String(node.properties.id), text: toString(node).trim() });
+  });
+  return headings;
+}
+
+function rehypeToc(options: { label: string; headings: readonly Heading[] }) {
   return (tree: Root) => {
-    visit(tree, 'element', (node: Element) => {
-      const depth = /^h([1-6])$/.exec(node.tagName)?.[1];
-      if (depth && node.properties.id) options.headings.push({ depth: Number(depth), id: String(node.properties.id), text: toString(node).trim() });
-    });
-    if (!options.enabled) return;
     // Sections and their entries; a long brief lists its sections only, so the contents stay one page.
     const withEntries = options.headings.filter((h) => h.depth === 2 || h.depth === 3);
     const entries = withEntries.length <= MAX_TOC_ENTRIES ? withEntries : withEntries.filter((h) => h.depth === 2);
@@ -103,7 +108,9 @@ function rehypeToc(options: { label: string; headings: Heading[]; enabled: boole
         sub.children.push(link);
       }
     }
-    const nav = el('nav', { className: ['toc'], ariaLabelledBy: ['toc-label'] }, [
+    // Named by its label and the brief's title, so the contents of the briefs bound in one dossier are told apart.
+    const top = options.headings.find((h) => h.depth === 1);
+    const nav = el('nav', { className: ['toc'], ariaLabelledBy: ['toc-label', ...(top ? [top.id] : [])] }, [
       el('h2', { id: 'toc-label', className: ['toc-label'] }, [{ type: 'text', value: options.label }]),
       el('ol', {}, items),
     ]);
@@ -240,11 +247,14 @@ function toHast(markdown: string, locale: Locale): Root {
 }
 
 function fragmentOf(tree: Root, locale: Locale, options: HtmlOptions): HtmlFragment {
-  const headings: Heading[] = [];
-  rehypePrefixIds({ prefix: options.idPrefix ?? '' })(tree);
-  rehypeToc({ label: locale.toc, headings, enabled: options.toc ?? true })(tree);
+  const prefix = options.idPrefix ?? '';
+  const headings = headingsOf(tree);
+  // The contents go in before the ids are prefixed, so that a brief's part of the dossier, contents and all, is the
+  // brief as it prints on its own, ids aside.
+  if (options.toc ?? true) rehypeToc({ label: locale.toc, headings })(tree);
+  rehypePrefixIds({ prefix })(tree);
   const title = headings.find((h) => h.depth === 1)?.text ?? '';
-  return { html: `${toHtml(tree).trim()}\n`, title, headings };
+  return { html: `${toHtml(tree).trim()}\n`, title, headings: headings.map((h) => ({ ...h, id: prefix + h.id })) };
 }
 
 /** Pure: Markdown text in, HTML fragment and its outline out. */
