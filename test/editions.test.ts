@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
 import { namesWithoutExplicitForm, toSimplified } from '../pipeline/data/convert.ts';
+import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { DiagnosticError, formatDiagnostic } from '../pipeline/data/diagnostics.ts';
 import { FIXTURES, readYamlFiles, ROOT, snapshotFiles } from './helpers.ts';
 import { pdfLanguage, pdfLines } from './pdf-text.ts';
@@ -17,7 +18,15 @@ import { realDataset, TEMPLATES } from './render.ts';
 import { realBuild } from './shared-build.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-editions-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// One browser for every build here that prints.
+let printer: Printer;
+beforeAll(async () => {
+  printer = await openPrinter(work);
+});
+afterAll(async () => {
+  await printer.close();
+  rmSync(work, { recursive: true, force: true });
+});
 
 const options = (more: Partial<BuildOptions>): BuildOptions => ({ ...defaultBuildOptions(), dataDir: join(ROOT, 'data'), templatesDir: TEMPLATES, ...more, outDir: more.outDir! });
 const BRIEFS = ['chronology', 'roster', 'checklist'] as const;
@@ -128,7 +137,7 @@ describe('both editions of the real data', () => {
 
   it('the same inputs give byte-identical files: every file of every format of both editions, built again from nothing', async () => {
     const again = join(work, 'again');
-    await build(options({ outDir: again }));
+    await build(options({ outDir: again, printer }));
     const first = snapshotFiles(out);
     // The comparison covers the whole build: both editions, every format, the shared assets and the feed.
     expect([...first.keys()].filter((p) => p.startsWith('zh-Hans/')).length).toBe(14);
@@ -160,7 +169,7 @@ describe('each edition on its own', () => {
     const out = join(work, 'locale-out');
     const templates = join(work, 'locale-templates');
     cpSync(TEMPLATES, templates, { recursive: true });
-    const o = options({ outDir: out, templatesDir: templates, formats: ['md', 'html', 'pdf'], only: ['chronology'] });
+    const o = options({ outDir: out, templatesDir: templates, formats: ['md', 'html', 'pdf'], only: ['chronology'], printer });
     await build(o);
     const hant = snapshotFiles(join(out, 'zh-Hant'));
     const locale = join(templates, 'locales', 'zh-Hans.yaml');
@@ -235,7 +244,7 @@ describe('the script guard', () => {
       texts.set('publication.yaml', `${texts.get('publication.yaml')!}  verbatim:\n    - { text: ${quote}, language: zh-Hans, source: { id: web } }\n`);
     });
     const out = join(work, 'verbatim-out');
-    await build(options({ dataDir: data, outDir: out, only: ['checklist'], formats: ['md', 'html', 'pdf'] }));
+    await build(options({ dataDir: data, outDir: out, only: ['checklist'], formats: ['md', 'html', 'pdf'], printer }));
     const hant = readFileSync(join(out, 'zh-Hant', 'checklist.html'), 'utf8');
     expect(hant).toContain(`雙方同意設立「<span lang="zh-Hans">${quote}</span>」`);
     const hans = readFileSync(join(out, 'zh-Hans', 'checklist.html'), 'utf8');

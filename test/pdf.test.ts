@@ -30,7 +30,15 @@ const options = (outDir: string, more: Partial<BuildOptions> = {}): BuildOptions
   ...more,
 });
 
-async function pdfText(pdf: Uint8Array): Promise<{ text: string; pages: number; outline: string[]; info: Record<string, unknown> }> {
+type PdfText = { text: string; pages: number; outline: string[]; info: Record<string, unknown> };
+const parsed = new Map<Uint8Array, Promise<PdfText>>();
+/** A PDF's text, pages, outline and metadata through pdf.js; each PDF is read once. */
+const pdfText = (pdf: Uint8Array): Promise<PdfText> => {
+  if (!parsed.has(pdf)) parsed.set(pdf, readPdfText(pdf));
+  return parsed.get(pdf)!;
+};
+
+async function readPdfText(pdf: Uint8Array): Promise<PdfText> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await getDocument({ data: pdf.slice(), verbosity: 0 }).promise;
   let text = '';
@@ -123,16 +131,13 @@ describe('the PDFs of a full build', () => {
     };
     const contents = await lines(2);
     expect(contents).toContain('目錄');
-    let checked = 0;
     for (const [title, id] of [['中美戰略對話年表', 'chronology-top'], ['中美戰略對話與會人員名冊', 'roster-top'], ['中美戰略對話成果清單', 'checklist-top']] as const) {
       const dest = (await doc.getDestination(id)) as [{ num: number; gen: number }];
       const page = (await doc.getPageIndex(dest[0])) + 1;
       const entry = contents.find((l) => l.startsWith(title));
       expect(entry, title).toBe(`${title}${page}`);
       expect(await lines(page), title).toContain(title);
-      checked++;
     }
-    expect(checked).toBe(3);
     await doc.destroy();
   });
 
