@@ -3,8 +3,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The real data is built once for every test that only reads a build's outputs.
+    globalSetup: ['test/global-setup.ts'],
     // Printing tests launch Chromium; two cores, so keep the pool small and the time-outs generous.
     maxWorkers: 2,
+    // A worker keeps the modules it loaded from one test file to the next (pdf.js, Puppeteer, the pipeline): about a
+    // second a file. No test mocks a module or leaves global state behind; each test file still runs afresh.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

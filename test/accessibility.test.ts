@@ -1,28 +1,23 @@
 // Accessibility as institutions check it, on what a build writes: axe-core's WCAG 2.2 AA and best-practice rules on
 // every HTML page, and Ace by DAISY (the EPUB accessibility checker) on the EPUB. Both run offline, on the same
-// Chromium the build prints with. About 20 s on two cores: the build 3 s, axe 5–10 s, Ace 6–10 s.
+// Chromium the build prints with, on the shared build. About 15 s on two cores: axe 5–10 s, Ace 5–8 s for both books.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { AxeResults, RunOptions } from 'axe-core';
 import puppeteer, { type Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, findBrowser, NO_BROWSER_HELP } from '../pipeline/print/browser.ts';
-import { readTemplates, renderBriefs, renderDossier } from '../pipeline/render/briefs.ts';
-import { build, defaultBuildOptions } from '../pipeline/build/build.ts';
-import { loadLocale } from '../pipeline/views/locale.ts';
-import { printedDataset, publicationView } from '../pipeline/views/views.ts';
-import { ROOT } from './helpers.ts';
-import { realDataset } from './render.ts';
+import { realBuild } from './shared-build.ts';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-// Ace's command line on Puppeteer (its plain `ace` runs on Electron, whose binary is not installed).
-const ACE_CLI = require.resolve('@daisy/ace/bin/ace-puppeteer.js');
+// Ace on Puppeteer (its plain `ace` runs on Electron, whose binary is not installed), every book in one run.
+const ACE_RUNNER = fileURLToPath(new URL('ace.cjs', import.meta.url));
 
 /** WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices: every rule of these runs, none is turned off. */
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -32,22 +27,12 @@ const LANGS = ['zh-Hant', 'zh-Hans'] as const;
 const PAGES = ['index.html', ...LANGS.flatMap((lang) => ['chronology', 'roster', 'checklist', 'dossier'].map((name) => `${lang}/${name}.html`))];
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-a11y-'));
-const out = join(work, 'out');
+// The shared build: with PDF among its formats it publishes the dossier's page too.
+const out = realBuild.outDir;
 const chromium = findBrowser();
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  const dataDir = join(ROOT, 'data');
-  const templatesDir = join(ROOT, 'templates');
-  await build({ ...defaultBuildOptions(), dataDir, templatesDir, outDir: out, formats: ['html', 'epub'] });
-  // The build writes the dossier's page only to print it (with 'pdf'); it is rendered here as the build renders it,
-  // beside the other pages, so that it is checked without printing.
-  const [data, templates] = await Promise.all([realDataset(), readTemplates([join(dataDir, 'templates'), templatesDir])]);
-  for (const lang of LANGS) {
-    const locale = await loadLocale(templatesDir, lang);
-    const briefs = renderBriefs({ data, locale, templates, withDossier: true });
-    writeFileSync(join(out, lang, 'dossier.html'), renderDossier(briefs, publicationView(printedDataset(data, lang), locale), locale, templates));
-  }
   if (!chromium) throw new Error(NO_BROWSER_HELP);
   // Page scripts on (the printer turns them off): axe runs in the page.
   browser = await puppeteer.launch({ executablePath: chromium.path, headless: true, args: CHROMIUM_FLAGS, pipe: true });
@@ -90,6 +75,7 @@ describe('axe-core on every HTML page of a build', () => {
 interface AceReport {
   'earl:result': { 'earl:outcome': 'pass' | 'fail' };
   'earl:assertedBy': { 'doap:release': { 'doap:revision': string } };
+  'earl:testSubject': { metadata: Record<string, unknown> };
   assertions: {
     'earl:testSubject': { url: string };
     assertions: { 'earl:test': { 'dct:title': string; 'earl:impact': string }; 'earl:result': { 'dct:description': string } }[];
@@ -98,10 +84,9 @@ interface AceReport {
 }
 
 describe('Ace by DAISY on the EPUB of a build', () => {
-  it.each(LANGS)('finds no violation in the %s book, and the accessibility metadata EPUB Accessibility 1.1 asks for', async (lang) => {
-    const reports = join(work, `ace-${lang}`);
-    const temp = join(work, `ace-temp-${lang}`);
-    mkdirSync(temp);
+  const reports: Partial<Record<(typeof LANGS)[number], AceReport>> = {};
+  // Both books in one Ace run, on one Chromium.
+  beforeAll(async () => {
     // Ace's Puppeteer runs the system Chromium (it has none of its own); its config and logs go to the work folder.
     const env = {
       ...process.env,
@@ -114,9 +99,15 @@ describe('Ace by DAISY on the EPUB of a build', () => {
       XDG_DATA_HOME: join(work, 'data'),
       XDG_CACHE_HOME: join(work, 'cache'),
     };
-    const epub = join(out, lang, 'briefs.epub');
-    await promisify(execFile)(process.execPath, [ACE_CLI, '--silent', '--force', '--outdir', reports, '--tempdir', temp, epub], { env, timeout: 150_000 });
-    const report = JSON.parse(readFileSync(join(reports, 'report.json'), 'utf8')) as AceReport;
+    const books = LANGS.map((lang) => join(out, lang, 'briefs.epub'));
+    await promisify(execFile)(process.execPath, [ACE_RUNNER, join(work, 'ace'), join(work, 'ace-temp'), ...books], { env, timeout: 150_000 });
+    for (const [i, lang] of LANGS.entries()) reports[lang] = JSON.parse(readFileSync(join(work, 'ace', String(i), 'report.json'), 'utf8')) as AceReport;
+  }, 180_000);
+
+  it.each(LANGS)('finds no violation in the %s book, and the accessibility metadata EPUB Accessibility 1.1 asks for', (lang) => {
+    const report = reports[lang]!;
+    // The report is of this book.
+    expect(report['earl:testSubject'].metadata['dc:language']).toBe(lang);
     const violations = report.assertions.flatMap((doc) =>
       doc.assertions.map((a) => ({ impact: a['earl:test']['earl:impact'], rule: a['earl:test']['dct:title'], file: doc['earl:testSubject'].url, text: a['earl:result']['dct:description'] })),
     );
@@ -135,5 +126,5 @@ describe('Ace by DAISY on the EPUB of a build', () => {
     expect(report['earl:result']['earl:outcome'], summary).toBe('pass');
     const required = ['schema:accessMode', 'schema:accessModeSufficient', 'schema:accessibilityFeature', 'schema:accessibilityHazard', 'schema:accessibilitySummary', 'dcterms:conformsTo', 'a11y:certifiedBy'];
     expect(report['a11y-metadata'].present).toEqual(expect.arrayContaining(required));
-  }, 180_000);
+  });
 });

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { codePointsOf, subsetFaces } from '../pipeline/print/fonts.ts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEpub, epubIdentifier, type EpubInput } from '../pipeline/print/epub.ts';
 import { printedDataset, publicationView } from '../pipeline/views/views.ts';
-import { epubcheck } from './epubcheck.ts';
+import { epubcheckAll, type EpubCheckReport } from './epubcheck.ts';
 import { fromHtml } from './html.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
 
@@ -58,20 +58,34 @@ function localEntries(zip: Uint8Array): { name: string; method: number; extraLen
 const files = (zip: Uint8Array): Record<string, string> =>
   Object.fromEntries(Object.entries(unzipSync(zip)).map(([name, data]) => [name, strFromU8(data)]));
 
-const assertClean = async (file: string) => {
-  const report = await epubcheck(file);
+const assertClean = (report: EpubCheckReport) => {
   const counts = { fatal: report.fatal, errors: report.errors, warnings: report.warnings };
   expect(counts, `EPUBCheck ${report.version}:\n${report.messages.join('\n')}`).toEqual({ fatal: 0, errors: 0, warnings: 0 });
 };
 
+const epub = buildEpub(input);
+// Two faces cut for the book's text, as the build cuts them.
+const faces = await subsetFaces(codePointsOf('中美戰略對話年表 Strategic Dialogue'), { cacheDir: null });
+const fonts = faces.slice(0, 2).map((f) => ({ path: `fonts/${f.file}`, data: f.data }));
+const fontCss = fonts
+  .map((f) => `@font-face {\n  font-family: "Noto Serif TC";\n  font-weight: 400;\n  src: url(${f.path}) format("woff2");\n}`)
+  .join('\n');
+const fontEpub = buildEpub({ ...input, fonts, fontCss });
+
+// Both books in one EPUBCheck run.
+let reports: { plain: EpubCheckReport; withFonts: EpubCheckReport };
+beforeAll(async () => {
+  const [plain, withFonts] = await epubcheckAll([writeEpub('briefs.epub', epub), writeEpub('briefs-fonts.epub', fontEpub)]);
+  reports = { plain: plain!, withFonts: withFonts! };
+}, EPUBCHECK_TIMEOUT);
+
 describe('the EPUB of the real briefs', () => {
-  const epub = buildEpub(input);
   const book = files(epub);
   const opf = book['OEBPS/content.opf']!;
   const chapterFiles = briefs.map((b) => `OEBPS/${b.name}.xhtml`);
 
-  it('passes EPUBCheck without a fatal error, an error or a warning', { timeout: EPUBCHECK_TIMEOUT }, async () => {
-    await assertClean(writeEpub('briefs.epub', epub));
+  it('passes EPUBCheck without a fatal error, an error or a warning', () => {
+    assertClean(reports.plain);
   });
 
   it('starts with the mimetype, stored, without an extra field', () => {
@@ -170,23 +184,16 @@ describe('the EPUB of the real briefs', () => {
   });
 });
 
-describe('the EPUB with embedded fonts', async () => {
-  // Two faces cut for the book's text, as the build cuts them.
-  const faces = await subsetFaces(codePointsOf('中美戰略對話年表 Strategic Dialogue'), { cacheDir: null });
-  const fonts = faces.slice(0, 2).map((f) => ({ path: `fonts/${f.file}`, data: f.data }));
-  const fontCss = fonts
-    .map((f) => `@font-face {\n  font-family: "Noto Serif TC";\n  font-weight: 400;\n  src: url(${f.path}) format("woff2");\n}`)
-    .join('\n');
-  const epub = buildEpub({ ...input, fonts, fontCss });
-  const book = unzipSync(epub);
+describe('the EPUB with embedded fonts', () => {
+  const book = unzipSync(fontEpub);
 
-  it('passes EPUBCheck without a fatal error, an error or a warning', { timeout: EPUBCHECK_TIMEOUT }, async () => {
-    await assertClean(writeEpub('briefs-fonts.epub', epub));
+  it('passes EPUBCheck without a fatal error, an error or a warning', () => {
+    assertClean(reports.withFonts);
   });
 
   it('holds the fonts, stored, listed as font/woff2, with their faces in the stylesheet', () => {
     const opf = strFromU8(book['OEBPS/content.opf']!);
-    const stored = localEntries(epub);
+    const stored = localEntries(fontEpub);
     for (const f of fonts) {
       expect(opf).toMatch(new RegExp(`<item id="font-\\d+" href="${f.path}" media-type="font/woff2"/>`));
       expect(book[`OEBPS/${f.path}`]).toEqual(f.data);

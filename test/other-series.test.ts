@@ -51,7 +51,8 @@ function expectRunningHeadAndFoot(pdfs: Record<string, string[]>, own: Dataset):
 /** Builds a fixture to every format and reads back what a reader sees in each file, page by page for PDFs. */
 async function buildFixture(name: string) {
   const out = join(work, name);
-  await build({ ...defaultBuildOptions(), dataDir: join(FIXTURES, name), templatesDir: TEMPLATES, outDir: out, printer });
+  // Only the zh-Hant edition is read here (the index lists both editions whatever is made).
+  await build({ ...defaultBuildOptions(), dataDir: join(FIXTURES, name), templatesDir: TEMPLATES, outDir: out, langs: ['zh-Hant'], printer });
   const dir = join(out, 'zh-Hant');
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdfs: Record<string, string[]> = {};

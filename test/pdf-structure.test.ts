@@ -2,30 +2,17 @@
 // figures with alternate text (not form fields without a widget), the catalog carries XMP metadata that agrees with
 // the Info dictionary, everything the structure tree does not hold (page background, running header and footer,
 // decoration) is marked as an artifact, every list item has a body, table headers have a scope, and the finishing
-// that does all this gives the same bytes every time.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// that does all this gives the same bytes every time (the determinism test of editions.test.ts, over every file).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build/build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import { markArtifacts, xmpPacket, type PdfMetadata } from '../pipeline/print/pdf.ts';
 import { FOLLOW_UP_STATUSES } from '../pipeline/views/views.ts';
-import { ROOT } from './helpers.ts';
 import { realDataset, TEMPLATES } from './render.ts';
-
-const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-structure-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const options = (outDir: string): BuildOptions => ({
-  ...defaultBuildOptions(),
-  dataDir: join(ROOT, 'data'),
-  templatesDir: join(ROOT, 'templates'),
-  outDir,
-  formats: ['html', 'pdf'],
-});
+import { realBuild } from './shared-build.ts';
 
 const NAMES = ['chronology', 'roster', 'checklist', 'dossier'] as const;
 const dataset = await realDataset();
@@ -123,15 +110,12 @@ function unmarkedPainting(content: string): string[] {
 }
 
 describe('the structure of the printed PDFs', () => {
-  const out = join(work, 'first');
-  const again = join(work, 'again');
   let pdfs: Record<(typeof NAMES)[number], Uint8Array>;
   let docs: Record<(typeof NAMES)[number], PDFDocument>;
   beforeAll(async () => {
-    await build(options(out));
-    pdfs = Object.fromEntries(NAMES.map((n) => [n, new Uint8Array(readFileSync(join(out, 'zh-Hant', `${n}.pdf`)))])) as typeof pdfs;
+    pdfs = Object.fromEntries(NAMES.map((n) => [n, new Uint8Array(readFileSync(join(realBuild.outDir, 'zh-Hant', `${n}.pdf`)))])) as typeof pdfs;
     docs = Object.fromEntries(await Promise.all(NAMES.map(async (n) => [n, await PDFDocument.load(pdfs[n], { updateMetadata: false })] as const))) as typeof docs;
-  }, 180_000);
+  });
 
   it('tag each checklist box as a figure with the locale\'s alternate text, and no form field', () => {
     const followUp = dataset.outcomes.filter((o) => FOLLOW_UP_STATUSES.includes(o.status)).length;
@@ -240,11 +224,6 @@ describe('the structure of the printed PDFs', () => {
       for (const cell of tree.filter((e) => e.role === 'TH' || e.role === 'TD')) expect(tree.find((e) => e.kids.includes(cell))?.role, name).toBe('TR');
     }
   });
-
-  it('are byte-identical when built again', async () => {
-    await build(options(again));
-    for (const name of NAMES) expect(Buffer.compare(Buffer.from(pdfs[name]), readFileSync(join(again, 'zh-Hant', `${name}.pdf`))), name).toBe(0);
-  }, 180_000);
 });
 
 describe('markArtifacts', () => {

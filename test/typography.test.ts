@@ -1,27 +1,23 @@
 // Chinese typography by the book, checked on what readers get: every fact findable by a reader's search in the PDFs
 // and the EPUB, no half-width punctuation between Han characters, no ASCII space between Han and Latin, no line that
 // starts with closing punctuation, and the punctuation switch that prints the data as written.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Element, Text } from 'hast';
 import { SKIP, visit } from 'unist-util-visit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, defaultBuildOptions } from '../pipeline/build/build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDate, formatDateRange } from '../pipeline/views/format.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import { keepTogetherPattern } from '../pipeline/render/typography.ts';
 import { fullWidthPunctuation, typesetText } from '../pipeline/views/typeset.ts';
 import { printedDataset } from '../pipeline/views/views.ts';
 import { toSimplified } from '../pipeline/data/convert.ts';
-import { ROOT } from './helpers.ts';
 import { fromHtml } from './html.ts';
 import { pdfLines } from './pdf-text.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
+import { realBuild } from './shared-build.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'briefs-typography-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 const locale = await loadLocale(TEMPLATES, 'zh-Hant');
 
 /** A block's text as it sets: a line break is a line break, and note marks (superscripts) are not part of the line. */
@@ -55,11 +51,8 @@ describe('typesetting rules', () => {
 });
 
 const data = await realDataset();
-const readersOut = join(work, 'out');
-// One build of both editions for every check of what readers get.
-beforeAll(async () => {
-  await build({ ...defaultBuildOptions(), dataDir: join(ROOT, 'data'), templatesDir: TEMPLATES, outDir: readersOut, formats: ['html', 'pdf', 'epub'] });
-}, 240_000);
+// The shared build of both editions, for every check of what readers get.
+const readersOut = realBuild.outDir;
 
 describe.each(['zh-Hant', 'zh-Hans'] as const)('what readers get from a build, %s edition', async (lang) => {
   const edition = await loadLocale(TEMPLATES, lang);
