@@ -140,9 +140,8 @@ describe('an atomic publish', () => {
 });
 
 /**
- * Resolves once the launcher's signal handlers are in: a signal before that would find Node's
- * default action, not the build, on a machine slow enough to start Node in more than the test's 250 ms. Linux only;
- * elsewhere it resolves at once.
+ * Resolves once the launcher's signal handlers are in: a signal before that would meet Node's default action, not the
+ * build, on a machine slow enough to take more than the test's 250 ms to start Node. Linux only; elsewhere at once.
  */
 async function launcherHandlesSignals(pid: number): Promise<void> {
   const caught = () => {
