@@ -103,12 +103,15 @@ beforeAll(async () => {
   cpSync(join(ROOT, 'data'), data, { recursive: true });
   writeFileSync(join(work, 'secret.txt'), SECRET);
   dev = await startDev(data, out);
-  request({ host: '127.0.0.1', port: dev.port, path: '/__events' }, (res) =>
-    res.setEncoding('utf8').on('data', (c: string) => c.includes('data: reload') && events.push(c)),
-  )
-    .on('error', () => undefined)
-    .end();
-  await new Promise((r) => setTimeout(r, 300));
+  // Subscribed once the server has answered: from then on every reload it sends reaches `events`.
+  await new Promise<void>((subscribed) =>
+    request({ host: '127.0.0.1', port: dev.port, path: '/__events' }, (res) => {
+      res.setEncoding('utf8').on('data', (c: string) => c.includes('data: reload') && events.push(c));
+      subscribed();
+    })
+      .on('error', () => undefined)
+      .end(),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -276,11 +279,16 @@ describe('npm run dev: the watcher', () => {
     const second = await startDev(inner, join(inner, 'preview'));
     try {
       const rebuilt = () => second.stdout().match(/^rebuilt /gm)?.length ?? 0;
-      await new Promise((r) => setTimeout(r, 500));
+      // The first build wrote into preview/ before "serving": had those writes been taken for edits, a rebuild
+      // would follow within the debounce; the edit's own rebuild below shows how long one takes on this machine.
       const before = rebuilt();
       const file = join(inner, 'dialogues.yaml');
+      const edited = Date.now();
       writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2006-11-08', 'start: 2006-11-09'));
-      await new Promise((r) => setTimeout(r, 5000));
+      await until(() => rebuilt() > before, 'the rebuild after the edit');
+      // Then quiet for twice as long as that took (at least 1.5 s): a rebuild set off by the build's own writes
+      // into preview/ would come in that time.
+      await new Promise((r) => setTimeout(r, Math.max(1500, 2 * (Date.now() - edited))));
       // One edit, one rebuild: the build's own writes into preview/ are not changes to the data.
       expect(rebuilt() - before, second.stdout()).toBe(1);
       expect((await ask(second, '/zh-Hant/chronology.html')).text).toContain('2006年11月9日');

@@ -10,14 +10,17 @@ import { validateTexts } from '../pipeline/data/load.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import { markdownToHtml } from '../pipeline/render/markdown-to-html.ts';
 import { createMarkdownRenderer, dataTextAsPrinted } from '../pipeline/render/render-markdown.ts';
+import { readTemplates, renderBriefs } from '../pipeline/render/briefs.ts';
 import { RULES } from '../pipeline/data/rules.ts';
 import { typesetText } from '../pipeline/views/typeset.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
-import { renderAll, TEMPLATES } from './render.ts';
+import { TEMPLATES } from './render.ts';
 
 /** One seed for the whole file: a failure prints it with the shrunk case, and SEED=… replays it. */
 const SEED = Number(process.env.SEED ?? 20261126);
 const locale = await loadLocale(TEMPLATES, 'zh-Hant');
+// Read once: every case renders with the same templates, as renderAll would read them again for each.
+const templates = await readTemplates(TEMPLATES);
 
 /** Text biased toward everything that could become structure: Markdown, HTML, Handlebars, URLs, notes, escapes. */
 const SPECIALS = [
@@ -142,7 +145,7 @@ describe('data text through the whole briefs stage', async () => {
       expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.rule).filter((r) => !['missing-glyph', 'empty-text'].includes(r))).toEqual([]);
       return undefined;
     }
-    return (await renderAll(result.dataset)).briefs.map((b) => readBack(b.html));
+    return renderBriefs({ data: result.dataset, locale, templates }).map((b) => readBack(b.html));
   };
   const control = (await render(CONTROL))!;
 

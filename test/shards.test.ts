@@ -1,6 +1,6 @@
-// Shards assembled: the real data built whole and as two --shard K/2 builds, each copied by the workflow's own step
-// as CI uploads it (links followed, dot files left out), then merged by assemble into exactly what the single build
-// makes.
+// Shards assembled: a dataset built whole and as two --shard K/2 builds, each copied by the workflow's own step as
+// CI uploads it (links followed, dot files left out), then merged by assemble into exactly what the single build
+// makes. The minimal fixture, which makes both editions: how shards merge is the subject, not the data.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleShards } from '../pipeline/build/assemble.ts';
 import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { build, defaultBuildOptions, type Shard } from '../pipeline/build/build.ts';
-import { ROOT, snapshotFiles } from './helpers.ts';
+import { FIXTURES, ROOT, snapshotFiles } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-shards-'));
 let printer: Printer;
@@ -35,7 +35,7 @@ function plainCopy(outDir: string, to: string): string {
 
 async function buildCopy(name: string, shard?: Shard): Promise<string> {
   const outDir = join(work, `${name}-out`);
-  await build({ ...defaultBuildOptions(), dataDir: join(ROOT, 'data'), templatesDir: join(ROOT, 'templates'), outDir, ...(shard ? { shard } : {}), printer });
+  await build({ ...defaultBuildOptions(), dataDir: join(FIXTURES, 'minimal'), templatesDir: join(ROOT, 'templates'), outDir, ...(shard ? { shard } : {}), printer });
   return plainCopy(outDir, join(work, name));
 }
 
