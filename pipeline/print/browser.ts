@@ -155,9 +155,18 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     return resolve(path).startsWith(root);
   };
 
-  async function openPage(name: string, file: string): Promise<{ page: Page; problems: string[] }> {
+  /** A tab and the job it is printing: its request checks report to that job. */
+  interface Tab {
+    page: Page;
+    job?: { name: string; problems: string[] };
+  }
+  // Tabs are kept between prints: a new tab costs a renderer's start and the font files' loading and decoding again,
+  // as much as printing a short brief does.
+  const idle: Tab[] = [];
+
+  async function newTab(): Promise<Tab> {
     const page = await browser.newPage();
-    const problems: string[] = [];
+    const tab: Tab = { page };
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -166,19 +175,31 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
         void request.continue();
       } else {
         refused.push(url);
-        options.log?.(`refused: ${name} asked for ${url}`);
-        problems.push(`refused a request that is not one of the build's files: ${url}`);
+        options.log?.(`refused: ${tab.job?.name ?? 'a page'} asked for ${url}`);
+        tab.job?.problems.push(`refused a request that is not one of the build's files: ${url}`);
         void request.abort('blockedbyclient');
       }
     });
     page.on('requestfailed', (request) => {
-      if (isOwnFile(request.url())) problems.push(`could not load ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+      if (isOwnFile(request.url())) tab.job?.problems.push(`could not load ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
     });
-    page.on('pageerror', (err) => problems.push(`page error: ${err instanceof Error ? err.message : String(err)}`));
-    const response = await page.goto(pathToFileURL(resolve(file)).href, { waitUntil: 'load', timeout: 60_000 });
-    if (response && !response.ok()) problems.push(`could not open ${file}`);
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    return { page, problems };
+    page.on('pageerror', (err) => tab.job?.problems.push(`page error: ${err instanceof Error ? err.message : String(err)}`));
+    return tab;
+  }
+
+  async function openPage(name: string, file: string): Promise<{ tab: Tab; problems: string[] }> {
+    const tab = idle.pop() ?? (await newTab());
+    const job = { name, problems: [] as string[] };
+    tab.job = job;
+    try {
+      const response = await tab.page.goto(pathToFileURL(resolve(file)).href, { waitUntil: 'load', timeout: 60_000 });
+      if (response && !response.ok()) job.problems.push(`could not open ${file}`);
+      await tab.page.evaluate(() => document.fonts.ready.then(() => undefined));
+    } catch (err) {
+      await tab.page.close().catch(() => undefined);
+      throw err;
+    }
+    return { tab, problems: job.problems };
   }
 
   const check = (name: string, problems: string[]) => {
@@ -187,19 +208,27 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
 
   const withPage: Printer['withPage'] = (job, use) =>
     limit(async () => {
-        const { page, problems } = await openPage(job.name, job.file);
-        try {
+      const { tab, problems } = await openPage(job.name, job.file);
+      const { page } = tab;
+      let reusable = false;
+      try {
+        check(job.name, problems);
+        if (job.prepare) await job.prepare(page);
+        const result = await use(page, async (pdfOptions) => {
+          const bytes = await page.pdf(pdfOptions);
           check(job.name, problems);
-          if (job.prepare) await job.prepare(page);
-          return await use(page, async (pdfOptions) => {
-            const bytes = await page.pdf(pdfOptions);
-            check(job.name, problems);
-            return bytes;
-          });
-        } finally {
-          await page.close().catch(() => undefined);
-        }
-      });
+          return bytes;
+        });
+        reusable = true;
+        return result;
+      } finally {
+        // A tab whose print failed is not trusted with another; one that printed waits for the next.
+        if (reusable && idle.length < (options.concurrency ?? 2)) {
+          tab.job = undefined;
+          idle.push(tab);
+        } else await page.close().catch(() => undefined);
+      }
+    });
 
   return {
     refused,
