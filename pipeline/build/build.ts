@@ -9,18 +9,18 @@ import { basename, dirname, join, relative } from 'node:path';
 import { CHECKSUMS_FILE, isChecksummed, sha256sums } from '../data/checksums.ts';
 import { compareDatasets } from '../data/compare.ts';
 import { editionsOf } from '../data/convert.ts';
-import { describeWriteError, DiagnosticError, UsageError } from '../data/diagnostics.ts';
+import { describeWriteError, DiagnosticError, UsageError, type Diagnostic } from '../data/diagnostics.ts';
 import { loadEarlierDataset } from '../data/earlier.ts';
-import { datasetCounts, loadDataset, type LoadedDataset } from '../data/load.ts';
+import { datasetCounts, readDataFolder, validateTexts, type LoadedDataset } from '../data/load.ts';
 import { BRIEF_NAMES, type Lang } from '../data/names.ts';
 import type { Dataset } from '../data/schema.ts';
 import { closeAllBrowsers, killAllBrowsers, openPrinter, type Printer } from '../print/browser.ts';
 import { documentCoverage, documentScript, textPlaces } from '../print/coverage.ts';
 import { pdfLayout, type PdfLayout } from '../print/pdf.ts';
-import { fontsCssOf, readTemplates, renderIndex, type OutputFile, type Templates } from '../render/briefs.ts';
+import { fontsCssOf, renderIndex, templatesFrom, type OutputFile, type Templates } from '../render/briefs.ts';
 import { FEED_FILE, renderFeed } from '../render/feed.ts';
-import { loadLocale } from '../views/locale.ts';
-import { buildInputsKey, entryFor, hash, pipelineVersion, readManifest, unchangedOnDisk, writeManifest, type Manifest } from './cache.ts';
+import { parseLocale } from '../views/locale.ts';
+import { buildInputsKey, entryFor, filesKey, hash, pipelineVersion, readManifest, readTemplateFiles, templateDirs, unchangedOnDisk, writeManifest, type InputFiles, type Manifest } from './cache.ts';
 import { editionFiles, editionPrints, feedOf, renderEdition, type PrintedLayouts, type RenderedEdition, type Since, type Target } from './editions.ts';
 import { interruption, onForcedExit, onInterrupt, throwIfInterrupted } from './interrupt.ts';
 import { acquireLock } from './lock.ts';
@@ -44,42 +44,74 @@ const stopwatch = () => {
   };
 };
 
-/** What prepare hands on: the data, every language edition rendered and checked, and the templates. */
-interface Prepared {
-  loaded: LoadedDataset;
-  data: Dataset;
-  editions: RenderedEdition[];
-  templates: Templates;
-  since?: Since;
+/** What prepare hands on: the data, every language edition rendered and checked, the templates, the inputs' key. */
+interface Prepared extends Rendered {
+  inputsKey: string;
   /** The editions to write and print. */
   asked: Set<Lang>;
   withDossier: boolean;
 }
 
-/** Loads and validates the data (and the earlier dataset of --since), renders every edition and checks its text. */
+/** What prepare makes of the files it read, whatever the build is asked to write: reused within a session. */
+interface Rendered {
+  loaded: LoadedDataset;
+  data: Dataset;
+  editions: RenderedEdition[];
+  templates: Templates;
+  since?: Since;
+}
+
+/**
+ * Reads the inputs once (the data folder, every template file), keys them by what was read, and loads, validates
+ * and renders every edition from those bytes: or takes all that from the session, when the same files were read and
+ * the same briefs asked for.
+ */
 async function prepare(options: BuildOptions, lap: () => number, stages: Record<string, number>): Promise<Prepared> {
-  const loaded = await loadDataset(options.dataDir);
+  const read = await readDataFolder(options.dataDir);
+  const dataFiles = new Map<string, Uint8Array | undefined>([...read.problems.map((d) => [d.file, undefined] as const), ...read.files]);
+  const files: InputFiles = { data: dataFiles, templates: readTemplateFiles(templateDirs(options)) };
+  const inputsKey = buildInputsKey(options, files);
+  // An earlier dataset named by a git ref can move while no file here changes: a build --since always renders.
+  const sessionKey = options.since === undefined ? hash(filesKey(files), options.only.join()) : undefined;
+  const cached = sessionKey === undefined ? undefined : (options.session?.rendered.get(sessionKey) as Rendered | undefined);
+  const rendered = cached ?? (await render(options, files, read.problems, lap, stages));
+  if (sessionKey !== undefined && options.session) options.session.rendered = new Map([[sessionKey, rendered]]);
+  const available = rendered.editions.map((e) => e.lang);
+  const unavailable = (options.langs ?? []).filter((l) => !available.includes(l));
+  if (unavailable.length) {
+    throw new UsageError(`the data is written in ${rendered.data.publication.language}, so no ${unavailable.join(' or ')} edition can be made from it (expected --lang ${available.join(',')})`);
+  }
+  // The dossier holds all three briefs; a build of some briefs only leaves it alone.
+  const withDossier = options.formats.includes('pdf') && options.only.length === BRIEF_NAMES.length && options.dossier !== false;
+  return { ...rendered, inputsKey, asked: new Set(options.langs ?? available), withDossier };
+}
+
+/** Validates the data read, renders every edition and checks its text: the work prepare saves when it can. */
+async function render(options: BuildOptions, files: InputFiles, unreadable: Diagnostic[], lap: () => number, stages: Record<string, number>): Promise<Rendered> {
+  const loaded = validateTexts(new Map([...files.data].flatMap(([name, bytes]) => (bytes ? [[name, bytes] as const] : []))), unreadable);
   if (!loaded.dataset) throw new DiagnosticError(loaded.diagnostics, options.dataDir);
   const data = loaded.dataset;
   const available = editionsOf(data);
-  const unavailable = (options.langs ?? []).filter((l) => !available.includes(l));
-  if (unavailable.length) {
-    throw new UsageError(`the data is written in ${data.publication.language}, so no ${unavailable.join(' or ')} edition can be made from it (expected --lang ${available.join(',')})`);
-  }
   const before = options.since === undefined ? undefined : await loadEarlierDataset(options.since, options.dataDir);
   const since = before ? { before, changes: compareDatasets(before, data) } : undefined;
   stages.validate = lap();
   throwIfInterrupted();
 
   // A dataset folder's own templates/ comes first, so a publisher can restyle without forking.
+  const dirs = templateDirs(options);
+  const templates = templatesFrom(files.templates, dirs);
   const localeFiles = available.map((lang) => join(options.templatesDir, 'locales', `${lang}.yaml`));
-  const [templates, ...locales] = await Promise.all([readTemplates([join(options.dataDir, 'templates'), options.templatesDir]), ...available.map((lang) => loadLocale(options.templatesDir, lang))]);
-  const localeTexts = await Promise.all(localeFiles.map((f) => readFile(f, 'utf8')));
-  // The dossier holds all three briefs; a build of some briefs only leaves it alone.
-  const withDossier = options.formats.includes('pdf') && options.only.length === BRIEF_NAMES.length;
+  const localeTexts = localeFiles.map((f) => {
+    const bytes = files.templates.get(f);
+    if (!bytes) throw new Error(`locale ${relative(options.templatesDir, f)} not found in ${options.templatesDir}`);
+    return new TextDecoder().decode(bytes);
+  });
+  const locales = localeTexts.map((text) => parseLocale(text));
   // Every edition the data can make is rendered (it is cheap), so the index and each edition's fonts are the same
-  // whatever --lang asks for; only the editions asked for are written and printed.
-  const editions = locales.map((locale) => renderEdition(data, locale, templates, options.only, withDossier, since));
+  // whatever --lang asks for; only the editions asked for are written and printed. The dossier's parts are rendered
+  // whenever all briefs are, so a build of the pages only renders what a full one does (watch mode reuses it).
+  const dossierParts = options.only.length === BRIEF_NAMES.length;
+  const editions = locales.map((locale) => renderEdition(data, locale, templates, options.only, dossierParts, since));
   stages.render = lap();
 
   // Each edition in its own script and its own fonts, checked where its text comes from: the data (as written, or
@@ -89,7 +121,7 @@ async function prepare(options: BuildOptions, lap: () => number, stages: Record<
     return [...documentScript(e.documents, places, e.lang, e.passages), ...documentCoverage(e.documents, places, e.lang, e.passages)];
   });
   if (problems.length) throw new DiagnosticError(problems, options.dataDir);
-  return { loaded, data, editions, templates, ...(since ? { since } : {}), asked: new Set(options.langs ?? available), withDossier };
+  return { loaded, data, editions, templates, ...(since ? { since } : {}) };
 }
 
 /** What plan decides: every output with its key, what to make, what is kept, and what was there before. */
@@ -107,6 +139,8 @@ interface Plan {
   /** Nothing to make, nothing changed: the last build stands. */
   upToDate: boolean;
   version: string;
+  /** What the inputs read hash to: recorded in the manifest for the next build's no-op check. */
+  inputsKey: string;
 }
 
 /** Every output, keyed; compared with the last build's manifest. */
@@ -128,7 +162,7 @@ async function plan(p: Prepared, options: BuildOptions, printer: () => Promise<P
   const fontsOf = (lang: Lang) => files.filter((f) => f.path === `assets/${fontsCssOf(lang)}`).map((f) => String(f.content)).join();
   const printTargets = p.editions
     .filter((e) => p.asked.has(e.lang))
-    .flatMap((e) => editionPrints(e, { options, version, templates: p.templates, fontsKey: fontsOf(e.lang), stagedDir, printer }));
+    .flatMap((e) => editionPrints(e, { options, version, templates: p.templates, fontsKey: fontsOf(e.lang), stagedDir, printer, withDossier: p.withDossier }));
   // A shard makes every K-th printed output, in a fixed order, so N runners share the printing.
   const shard = options.shard;
   const ownPrints = [...printTargets]
@@ -148,9 +182,9 @@ async function plan(p: Prepared, options: BuildOptions, printer: () => Promise<P
   // another --only, another shard's prints, this build's fresh ones.
   const made = new Set(toMake.map((t) => t.path));
   const kept = Object.entries(manifest?.outputs ?? {}).filter(([path, entry]) => !made.has(path) && unchangedOnDisk(options.outDir, path, entry));
-  const upToDate = toMake.length === 0 && manifest !== undefined && kept.length === Object.keys(manifest.outputs).length && manifest.inputs === buildInputsKey(options);
+  const upToDate = toMake.length === 0 && manifest !== undefined && kept.length === Object.keys(manifest.outputs).length && manifest.inputs === p.inputsKey;
   const carried = kept.filter(([path]) => !sumsPaths.has(path));
-  return { files, printInputs, toMake, skipped, carried, sumsPaths, manifest, upToDate, version };
+  return { files, printInputs, toMake, skipped, carried, sumsPaths, manifest, upToDate, version, inputsKey: p.inputsKey };
 }
 
 /** Stages what the plan makes into the generation and prints into it; the EPUBs are packed while Chromium prints. */
@@ -232,7 +266,7 @@ async function publish(plan: Plan, gen: Generation, options: BuildOptions, built
   // The manifest goes in with the outputs it describes.
   await writeManifest(gen.dir, {
     format: 'dialogue-briefs-manifest/1',
-    inputs: buildInputsKey(options),
+    inputs: plan.inputsKey,
     outputs: Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b))),
   });
   throwIfInterrupted();
@@ -271,7 +305,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // The plan cuts the font subsets (cached by content) and reads the last manifest.
     stages.plan = lap();
     throwIfInterrupted();
-    if (planned.upToDate) return { built: [], skipped: planned.skipped, counts, refused: [], browserLaunched: false, stages };
+    const editions = [...prepared.asked];
+    if (planned.upToDate) return { built: [], skipped: planned.skipped, counts, editions, refused: [], browserLaunched: false, stages };
     generation = await beginGeneration(options.outDir);
     const { built, pdfMs, epubMs } = await make(planned, generation, options, log, async () => (await ownPrinter())?.close());
     const launched = await ownPrinter();
@@ -281,7 +316,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stages.write = lap();
     built.sort((a, b) => a.path.localeCompare(b.path));
     const refused = (await opening?.catch(() => undefined))?.refused ?? [];
-    return { built, skipped: planned.skipped, counts, refused, browserLaunched: launched !== undefined, stages };
+    return { built, skipped: planned.skipped, counts, editions, refused, browserLaunched: launched !== undefined, stages };
   } catch (err) {
     // A print that failed because the browser was closed by Ctrl-C is the interruption, not a print error.
     if (interruption.aborted) throw interruption.reason as Error;

@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findSystemBrowser } from '../print/find-browser.ts';
+import { MAX_FILE_BYTES } from '../data/names.ts';
 import type { BuildOptions } from './options.ts';
 
 export const MANIFEST_FILE = '.build-manifest.json';
@@ -45,6 +46,7 @@ export function projectRoot(): string {
   return dir;
 }
 
+/** Every file under `dir` (links to files too), sorted: the template folders as the build reads them. */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
@@ -52,11 +54,41 @@ function filesUnder(dir: string): string[] {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) out.push(p);
+      else if (entry.isFile() || (entry.isSymbolicLink() && statSync(p, { throwIfNoEntry: false })?.isFile())) out.push(p);
     }
   };
   walk(dir);
   return out;
+}
+
+/** The files of a build's template folders, path → bytes: read once, then handed to the template reader and the key. */
+export function readTemplateFiles(dirs: readonly string[]): Map<string, Uint8Array> {
+  return new Map(dirs.flatMap((dir) => filesUnder(dir)).map((f) => [f, new Uint8Array(readFileSync(f))]));
+}
+
+/**
+ * What a build reads: its data folder's YAML files by name (bytes, or undefined for one the loader cannot read: a
+ * FIFO, a folder, a file too large) and its template files by path. The build hashes what its loaders read; the
+ * command line's no-op check reads the same files the same way, so the two keys agree.
+ */
+export interface InputFiles {
+  data: ReadonlyMap<string, Uint8Array | undefined>;
+  templates: ReadonlyMap<string, Uint8Array>;
+}
+
+/** The template folders of a build: the dataset's own templates/ first (it overrides the defaults), then the defaults. */
+export const templateDirs = (o: Pick<BuildOptions, 'dataDir' | 'templatesDir'>): string[] => [join(o.dataDir, 'templates'), o.templatesDir];
+
+/** The input files as the no-op check reads them, without loading any stage. */
+export function readInputFilesSync(o: Pick<BuildOptions, 'dataDir' | 'templatesDir'>): InputFiles {
+  const names = existsSync(o.dataDir) ? readdirSync(o.dataDir).filter((n) => /\.ya?ml$/.test(n)).sort() : [];
+  const data = new Map<string, Uint8Array | undefined>();
+  for (const name of names) {
+    const path = join(o.dataDir, name);
+    const st = statSync(path, { throwIfNoEntry: false });
+    data.set(name, st?.isFile() && st.size <= MAX_FILE_BYTES ? new Uint8Array(readFileSync(path)) : undefined);
+  }
+  return { data, templates: readTemplateFiles(templateDirs(o)) };
 }
 
 let versionCache: string | undefined;
@@ -80,21 +112,20 @@ export function browserIdentity(): string {
   return `${found.path}:${st.size}:${st.mtimeMs}`;
 }
 
-/** Every input of a build: data and template files (names and bytes), the pipeline version and the options. */
-function inputsKey(dataDir: string, templatesDir: string, options: unknown, withBrowser: boolean): string {
-  // The dataset's own templates/ overrides the defaults, so it is an input too.
-  const files = [...filesUnder(dataDir).filter((f) => /\.ya?ml$/.test(f)), ...filesUnder(join(dataDir, 'templates')), ...filesUnder(templatesDir)];
-  const parts = files.flatMap((f) => [f, readFileSync(f)]);
-  return hash(pipelineVersion(), JSON.stringify(options), withBrowser ? browserIdentity() : '', ...parts);
-}
-
 /** What decides a build's inputs: the folders it reads and the options that change what it makes. */
 export type BuildInputs = Pick<BuildOptions, 'dataDir' | 'templatesDir' | 'only' | 'formats' | 'langs' | 'since' | 'baseUrl' | 'releasesUrl' | 'paper' | 'shard'>;
 
-/** The inputs key a build records and the no-op check compares: one definition for both. */
-export function buildInputsKey(o: BuildInputs): string {
+/** The inputs of the files alone: what a rendering of the data depends on, whatever is asked of the build. */
+export function filesKey(files: InputFiles): string {
+  const data = [...files.data].sort(([a], [b]) => a.localeCompare(b)).flatMap(([name, bytes]) => [`data/${name}`, bytes ?? '\0unreadable']);
+  const templates = [...files.templates].flatMap(([path, bytes]) => [path, bytes]);
+  return hash(pipelineVersion(), ...data, ...templates);
+}
+
+/** The inputs key a build records and the no-op check compares: the files read, the options, the browser. */
+export function buildInputsKey(o: BuildInputs, files: InputFiles): string {
   const options = { only: o.only, formats: o.formats, langs: o.langs ?? 'every edition', since: o.since ?? null, baseUrl: o.baseUrl ?? null, releasesUrl: o.releasesUrl ?? null, paper: o.paper, shard: o.shard ?? null };
-  return inputsKey(o.dataDir, o.templatesDir, options, o.formats.includes('pdf'));
+  return hash(filesKey(files), JSON.stringify(options), o.formats.includes('pdf') ? browserIdentity() : '');
 }
 
 /** The manifest of an output folder; a missing, corrupt or foreign one reads as none, which means a full build. */

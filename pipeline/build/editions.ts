@@ -149,6 +149,8 @@ interface PrintContext {
   fontsKey: string;
   stagedDir: () => string;
   printer: () => Promise<Printer>;
+  /** The build prints the dossier (every brief asked for, in PDF). */
+  withDossier: boolean;
 }
 
 /** An edition's printed outputs: its PDFs (the dossier once its briefs are printed) and its EPUB, each with its key. */
@@ -161,7 +163,7 @@ export function editionPrints(e: RenderedEdition, c: PrintContext): Target[] {
     // and the browser.
     const printKey = (path: string, html: string) => hash(version, path, html, templates.stylesheet, c.fontsKey, options.paper, browserIdentity());
     const jobs = [
-      ...(e.dossierHtml
+      ...(c.withDossier
         ? [{ name: 'dossier', html: e.dossierHtml, metadata: pdfMetadata(e.publication.dossierTitle, e.publication.dossierDescription, e.publication.keywords, e.publication, e.briefs.flatMap((b) => b.dossierPart?.headings ?? b.headings)) }]
         : []),
       ...e.briefs.map((b) => ({ name: b.name as string, html: b.html, metadata: pdfMetadata(b.title, b.description, b.keywords, e.publication, b.headings) })),

@@ -36,8 +36,17 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** A printer that outlives the build (watch mode); otherwise one is opened when a PDF must be printed. */
   printer?: Printer;
+  /** Leave the dossier alone even when every brief is printed (watch mode prints the briefs first). */
+  dossier?: boolean;
+  /** Watch mode: builds in a row that read the same files reuse the rendering (see BuildSession). */
+  session?: BuildSession;
   /** Tests only: called before each step of the publish, to make one fail. */
   fault?: (step: PublishStep) => void;
+}
+
+/** What one build leaves for the next of a session: its rendering, by what it read. Owned by the build. */
+export interface BuildSession {
+  rendered: Map<string, unknown>;
 }
 
 export interface BuiltFile {
@@ -54,6 +63,8 @@ export interface BuildResult {
   counts: string;
   refused: string[];
   browserLaunched: boolean;
+  /** The editions written, the data's own first. */
+  editions: Lang[];
   /** Milliseconds per stage. */
   stages: Record<string, number>;
 }

@@ -2,7 +2,7 @@
 // when it needs them, so a build where nothing changed answers from the cache manifest alone.
 import { relative, resolve } from 'node:path';
 import type { BuildOptions } from '../build/options.ts';
-import { buildInputsKey, readManifest, unchangedOnDisk } from '../build/cache.ts';
+import { buildInputsKey, readInputFilesSync, readManifest, unchangedOnDisk } from '../build/cache.ts';
 import { DataFolderError, DiagnosticError, OutputFolderError, formatDiagnostic, hasErrors, PrintError, TemplateError, UsageError, type Diagnostic } from '../data/diagnostics.ts';
 import { InterruptedError, signalExitCode } from '../build/interrupt.ts';
 import { clearStaleLock, LockError } from '../build/lock.ts';
@@ -134,7 +134,7 @@ async function nothingChanged(o: CliBuildOptions): Promise<boolean> {
   if (o.force || o.since !== undefined) return false;
   const manifest = await readManifest(o.outDir);
   if (!manifest) return false;
-  return manifest.inputs === buildInputsKey(o) && Object.entries(manifest.outputs).every(([path, entry]) => unchangedOnDisk(o.outDir, path, entry));
+  return manifest.inputs === buildInputsKey(o, readInputFilesSync(o)) && Object.entries(manifest.outputs).every(([path, entry]) => unchangedOnDisk(o.outDir, path, entry));
 }
 
 const kib = (bytes: number) => (bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} B`);

@@ -16,6 +16,7 @@ import { openPrinter, type Printer } from '../print/browser.ts';
 import { build } from '../build/build.ts';
 import { DiagnosticError, formatDiagnostic } from '../data/diagnostics.ts';
 import { stagingDir } from '../build/output.ts';
+import type { Lang } from '../data/names.ts';
 import { displayDir, reportFailure, UsageError, type CliBuildOptions } from './commands.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -268,21 +269,31 @@ export async function watch(o: CliBuildOptions, w: WatchOptions): Promise<number
   };
   const pages = o.formats.filter((f) => f === 'md' || f === 'html');
   const prints = o.formats.filter((f) => f === 'pdf' || f === 'epub');
-  // The pages first, so the open page reloads within a second of an edit; then the PDFs and the EPUB, whose
-  // pages are already up to date and are kept.
+  // One session for every build: a build that reads the same files as the one before reuses its rendering.
+  const session = { rendered: new Map<string, unknown>() };
+  // The pages first, so the open page reloads within a second of an edit; then the first edition's brief PDFs (an
+  // author waits for those), then the rest — the dossier, the other edition, the EPUB — whose pages are up to date
+  // and kept.
   const rebuild = async () => {
     const started = performance.now();
     const seconds = () => ((performance.now() - started) / 1000).toFixed(2);
     try {
+      let first: Lang | undefined = o.langs?.[0];
       if (pages.length > 0) {
-        const first = await build({ ...o, formats: pages, log: () => undefined });
+        const result = await build({ ...o, formats: pages, session, log: () => undefined });
+        first ??= result.editions[0];
         problems = [];
-        process.stdout.write(`rebuilt ${first.built.length} pages in ${seconds()} s\n`);
+        process.stdout.write(`rebuilt ${result.built.length} pages in ${seconds()} s\n`);
         reload();
       }
       if (prints.length > 0 && !stopping) {
         if (!printer && prints.includes('pdf')) printer = await openPrinter(stagingDir(o.outDir));
-        const result = await build({ ...o, printer, log: () => undefined });
+        if (prints.includes('pdf') && first) {
+          const briefs = await build({ ...o, formats: ['pdf'], langs: [first], dossier: false, printer, session, log: () => undefined });
+          if (briefs.built.length) process.stdout.write(`printed ${briefs.built.filter((f) => f.path.endsWith('.pdf')).length} ${first} PDFs in ${seconds()} s\n`);
+        }
+        if (stopping) return;
+        const result = await build({ ...o, printer, session, log: () => undefined });
         problems = [];
         process.stdout.write(`rebuilt ${result.built.length}, kept ${result.skipped.length} in ${seconds()} s\n`);
         if (pages.length === 0) reload();

@@ -13,8 +13,9 @@ import type { RuleId } from './rules.ts';
 import { DATA_FILE_NAMES, validateSources, type ValidationResult } from './validate.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 
-/** The largest data file read (documented in the README): ten times the 100× benchmark dataset's largest file. */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+import { MAX_FILE_BYTES } from './names.ts';
+
+export { MAX_FILE_BYTES };
 
 export interface LoadedDataset extends ValidationResult {
   /** The text of every data file that was read, by file name (for hashing, for placing font problems, for tests). */

@@ -12,3 +12,6 @@ export const PAPERS: readonly Paper[] = ['a4', 'letter'];
 /** The editions a build can make: the data's own script, and the other one by conversion (convert.ts). */
 export type Lang = 'zh-Hant' | 'zh-Hans';
 export const LANGS: readonly Lang[] = ['zh-Hant', 'zh-Hans'];
+
+/** The largest data file read (documented in the README): ten times the 100× benchmark dataset's largest file. */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 // The briefs stage: validated data to Markdown and HTML files, in memory. Pure once the templates are read.
 import Handlebars from 'handlebars';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { BRIEF_NAMES, fill, type BriefName, type Locale } from '../views/locale.ts';
 import type { Format, Lang } from '../data/names.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading, type HtmlOptions } from './markdown-to-html.ts';
@@ -43,34 +43,48 @@ export interface RenderedBrief {
 }
 
 /**
- * Reads every template the briefs use. Each file is looked up in `dirs` in order, so a dataset folder's own
- * `templates/` (a stylesheet, a partial, a whole template) takes the place of the default of the same name.
+ * The templates from the files of the template folders (path → bytes or text), the first folder that has a file
+ * winning: a dataset's own templates/ before the defaults. Pure; partials are every `partials/*.md.hbs` of any folder.
  */
-export async function readTemplates(dirs: string | readonly string[]): Promise<Templates> {
-  const folders = typeof dirs === 'string' ? [dirs] : dirs;
-  const find = async (file: string): Promise<string> => {
+export function templatesFrom(files: ReadonlyMap<string, Uint8Array | string>, folders: readonly string[]): Templates {
+  const find = (file: string): string => {
     for (const dir of folders) {
-      const text = await readFile(join(dir, file), 'utf8').catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
-        throw err;
-      });
-      if (text !== undefined) return text;
+      const content = files.get(join(dir, file));
+      if (content !== undefined) return typeof content === 'string' ? content : new TextDecoder().decode(content);
     }
     throw new Error(`template ${file} not found in ${folders.join(', ')}`);
   };
-  const read = async (file: string): Promise<TemplateSource> => ({ file, text: await find(file) });
+  const read = (file: string): TemplateSource => ({ file, text: find(file) });
   const partialNames = new Set<string>();
   for (const dir of folders) {
-    for (const f of await readdir(join(dir, 'partials')).catch(() => [] as string[])) if (f.endsWith('.md.hbs')) partialNames.add(f);
+    const partials = join(dir, 'partials') + sep;
+    for (const path of files.keys()) if (path.startsWith(partials) && path.endsWith('.md.hbs') && !path.slice(partials.length).includes(sep)) partialNames.add(path.slice(partials.length));
   }
-  const markdown = await Promise.all([...[...BRIEF_NAMES, 'changes'].map((b) => read(`${b}.md.hbs`)), ...[...partialNames].sort().map((p) => read(`partials/${p}`))]);
   return {
-    markdown,
-    layout: await read('layout.html.hbs'),
-    index: await read('index.html.hbs'),
-    dossier: await read('dossier.html.hbs'),
-    stylesheet: await find('style.css'),
+    markdown: [...[...BRIEF_NAMES, 'changes'].map((b) => read(`${b}.md.hbs`)), ...[...partialNames].sort().map((p) => read(`partials/${p}`))],
+    layout: read('layout.html.hbs'),
+    index: read('index.html.hbs'),
+    dossier: read('dossier.html.hbs'),
+    stylesheet: find('style.css'),
   };
+}
+
+/** Reads the templates of `dirs` (see templatesFrom). */
+export async function readTemplates(dirs: string | readonly string[]): Promise<Templates> {
+  const folders = typeof dirs === 'string' ? [dirs] : dirs;
+  const names = [...BRIEF_NAMES, 'changes'].map((b) => `${b}.md.hbs`).concat(['layout.html.hbs', 'index.html.hbs', 'dossier.html.hbs', 'style.css']);
+  const files = new Map<string, string>();
+  for (const dir of folders) {
+    const partials = (await readdir(join(dir, 'partials')).catch(() => [] as string[])).filter((f) => f.endsWith('.md.hbs')).map((f) => `partials/${f}`);
+    for (const name of [...names, ...partials]) {
+      const text = await readFile(join(dir, name), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+        throw err;
+      });
+      if (text !== undefined) files.set(join(dir, name), text);
+    }
+  }
+  return templatesFrom(files, folders);
 }
 
 /** An HTML template (Handlebars with its own HTML escaping); errors name the template, line and column. */

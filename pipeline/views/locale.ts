@@ -109,7 +109,9 @@ export function fill(pattern: string, values: Record<string, string | number>): 
   });
 }
 
+/** A locale file's text, parsed. */
+export const parseLocale = (text: string): Locale => parse(text) as Locale;
+
 export async function loadLocale(templatesDir: string, lang: Lang): Promise<Locale> {
-  const text = await readFile(join(templatesDir, 'locales', `${lang}.yaml`), 'utf8');
-  return parse(text) as Locale;
+  return parseLocale(await readFile(join(templatesDir, 'locales', `${lang}.yaml`), 'utf8'));
 }
