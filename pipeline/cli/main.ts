@@ -7,6 +7,7 @@ import { ALL_FORMATS, BRIEF_NAMES, LANGS, PAPERS, type BriefName, type Format, t
 import { buildCommand, displayDir, EXIT, listOption, reportFailure, shardOption, urlOption, UsageError, validateCommand, VALIDATE_FORMATS, type CliBuildOptions } from './commands.ts';
 import { closest } from '../data/closest.ts';
 import { installInterruptHandlers } from '../build/interrupt.ts';
+import { defaultBuildOptions } from '../build/options.ts';
 
 const COMMANDS = ['build', 'validate', 'assemble', 'dev', 'schema'] as const;
 
@@ -28,11 +29,14 @@ interface BuildFlags {
   report?: string;
 }
 
+// The build's defaults, written once (options.ts): the flags' defaults and what an absent flag leaves.
+const DEFAULTS = defaultBuildOptions();
+
 function buildOptions(flags: BuildFlags): CliBuildOptions {
   return {
+    ...DEFAULTS,
     dataDir: flags.data,
     outDir: flags.out,
-    templatesDir: resolve('templates'),
     only: listOption<BriefName>(flags.only, BRIEF_NAMES, '--only'),
     formats: listOption<Format>(flags.format, ALL_FORMATS, '--format'),
     ...(flags.lang !== undefined ? { langs: listOption<Lang>(flags.lang, LANGS, '--lang') } : {}),
@@ -66,18 +70,18 @@ function program(run: (code: Promise<number>) => void): Command {
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
-  const data = () => new Option('--data <dir>', 'dataset folder').default('data');
+  const data = () => new Option('--data <dir>', 'dataset folder').default(DEFAULTS.dataDir);
   const buildLike = (c: Command) =>
     c
       .addOption(data())
-      .option('--out <dir>', 'output folder', 'output')
+      .option('--out <dir>', 'output folder', DEFAULTS.outDir)
       .option('--only <briefs>', `only these briefs: ${BRIEF_NAMES.join(', ')}`)
       .option('--format <formats>', `output formats among ${ALL_FORMATS.join(', ')} (default: all)`)
       .option('--lang <editions>', `editions among ${LANGS.join(', ')} (default: every edition the data can make)`)
       .option('--since <ref>', 'write what changed since an earlier edition: a git ref (the previous tag) or a folder holding the earlier dataset')
       .option('--base-url <url>', 'the published site\'s address, for the feed\'s links (default: links relative to the feed)')
       .option('--releases-url <url>', 'where earlier editions\' files are kept, as <url><tag>/<lang>-<file> (a GitHub release download address)')
-      .option('--paper <size>', 'paper size of the PDFs: a4 or letter', 'a4')
+      .option('--paper <size>', `paper size of the PDFs: ${PAPERS.join(' or ')}`, DEFAULTS.paper)
       .option('--force', 'rebuild every output, whatever the cache says', false)
       .option('--shard <K/N>', 'print only the K-th of N parts of the PDFs and EPUB (for CI runners)')
       .option('--quiet', 'print nothing but problems', false)
