@@ -2,7 +2,8 @@
 import { fromHtml } from './html.ts';
 import { describe, expect, it } from 'vitest';
 import { formatDate, formatDateRange } from '../pipeline/views/format.ts';
-import { printedDataset, roleText } from '../pipeline/views/views.ts';
+import { printedDataset } from '../pipeline/views/printed.ts';
+import { roleText } from '../pipeline/views/roster.ts';
 import { realDataset, renderAll } from './render.ts';
 
 // The data as the briefs print it: its text typeset (full-width punctuation between Han characters).

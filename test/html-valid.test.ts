@@ -3,7 +3,8 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { readTemplates, renderIndex } from '../pipeline/render/briefs.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
-import { printedDataset, publicationView } from '../pipeline/views/views.ts';
+import { printedDataset } from '../pipeline/views/printed.ts';
+import { publicationView } from '../pipeline/views/series.ts';
 import { realDataset, renderAll, TEMPLATES } from './render.ts';
 
 const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });

@@ -11,7 +11,7 @@ import { build, defaultBuildOptions } from '../pipeline/build/build.ts';
 import { formatDateRange } from '../pipeline/views/format.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import type { Dataset } from '../pipeline/data/schema.ts';
-import { publicationView } from '../pipeline/views/views.ts';
+import { publicationView } from '../pipeline/views/series.ts';
 import { epubcheck } from './epubcheck.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { fromHtml } from './html.ts';

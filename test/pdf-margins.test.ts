@@ -11,7 +11,8 @@ import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { runningHeadCss } from '../pipeline/render/briefs.ts';
 import { codePointsOf, fontFaceCss, subsetFaces } from '../pipeline/print/fonts.ts';
 import type { Locale } from '../pipeline/views/locale.ts';
-import { loadMarginFonts, pageMarginCss, printPdf, unescapeCss, type PdfMetadata } from '../pipeline/print/pdf.ts';
+import { loadMarginFonts, pageMarginCss, unescapeCss } from '../pipeline/print/page-margins.ts';
+import { printPdf, type PdfMetadata } from '../pipeline/print/pdf.ts';
 import { pdfObjectsText } from './pdf-objects.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-margins-'));

@@ -9,8 +9,9 @@ import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLocale } from '../pipeline/views/locale.ts';
-import { markArtifacts, xmpPacket, type PdfMetadata } from '../pipeline/print/pdf.ts';
-import { FOLLOW_UP_STATUSES } from '../pipeline/views/views.ts';
+import { markArtifacts } from '../pipeline/print/pdf-artifacts.ts';
+import { xmpPacket, type PdfMetadata } from '../pipeline/print/pdf-finish.ts';
+import { FOLLOW_UP_STATUSES } from '../pipeline/views/checklist.ts';
 import { realDataset, TEMPLATES } from './render.ts';
 import { realBuild } from './shared-build.ts';
 

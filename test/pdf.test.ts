@@ -14,7 +14,7 @@ import { DiagnosticError } from '../pipeline/data/diagnostics.ts';
 import { ROOT, FIXTURES } from './helpers.ts';
 import { fromHtml } from './html.ts';
 import { pdfObjectsText } from './pdf-objects.ts';
-import { printedDataset } from '../pipeline/views/views.ts';
+import { printedDataset } from '../pipeline/views/printed.ts';
 import { realDataset, TEMPLATES } from './render.ts';
 import { realBuild } from './shared-build.ts';
 

@@ -11,7 +11,7 @@ import { formatDate, formatDateRange } from '../pipeline/views/format.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import { keepTogetherPattern } from '../pipeline/render/typography.ts';
 import { fullWidthPunctuation, typesetText } from '../pipeline/views/typeset.ts';
-import { printedDataset } from '../pipeline/views/views.ts';
+import { printedDataset } from '../pipeline/views/printed.ts';
 import { toSimplified } from '../pipeline/data/convert.ts';
 import { fromHtml } from './html.ts';
 import { pdfLines } from './pdf-text.ts';

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDate, formatDateRange, formatDuration, formatList, formatYearSpan } from '../pipeline/views/format.ts';
 import { loadLocale, type Locale } from '../pipeline/views/locale.ts';
-import { checklistView, chronologyView, publicationView, roleText, rosterView, seriesFacts } from '../pipeline/views/views.ts';
+import { checklistView } from '../pipeline/views/checklist.ts';
+import { chronologyView } from '../pipeline/views/chronology.ts';
+import { roleText, rosterView } from '../pipeline/views/roster.ts';
+import { publicationView, seriesFacts } from '../pipeline/views/series.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { datasetFromTexts, realDataset, TEMPLATES } from './render.ts';
 

@@ -1,6 +1,6 @@
 // Chinese punctuation in the data's text, by the Ministry of Education's 《重訂標點符號手冊》 and W3C's Requirements
 // for Chinese Text Layout (clreq): ASCII marks between Han characters as their full-width forms. The data stays as its
-// source wrote it; the views typeset what they print (views.ts, printedDataset).
+// source wrote it; the views typeset what they print (printed.ts, printedDataset).
 
 const HAN = '\\p{Script=Han}';
 /** A Han character or CJK punctuation (「」、。…): what counts as Chinese on either side of a mark. */
