@@ -27,6 +27,8 @@ import { acquireLock } from './lock.ts';
 import type { BuildOptions, BuildResult, BuiltFile } from './options.ts';
 import { abandonGeneration, beginGeneration, carryOver, publishGeneration, removeStaleProfiles, stageFiles, stagingDir, tidyOutput, type Generation } from './output.ts';
 
+// Watch mode keeps one printer across its builds.
+export { openPrinter, type Printer } from '../print/browser.ts';
 export { ALL_FORMATS, PAPERS, defaultBuildOptions, type BuildOptions, type BuildResult, type BuiltFile, type Shard } from './options.ts';
 
 // On Ctrl-C or a kill every browser is closed, so a print in progress fails at once and its build reports the

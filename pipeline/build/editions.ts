@@ -18,7 +18,7 @@ import { xml, type Feed, type FeedEntry } from '../render/feed.ts';
 import { formatDate } from '../views/format.ts';
 import { fill, type Locale } from '../views/locale.ts';
 import { NAMES_REVIEW, namesReview } from '../views/names-review.ts';
-import { foreignPassages, printedDataset, publicationView, type PublicationView } from '../views/views.ts';
+import { foreignPassages, printedDataset, publicationView, type PublicationView } from '../views/index.ts';
 import { browserIdentity, hash, projectRoot } from './cache.ts';
 import type { BuildOptions } from './options.ts';
 

@@ -6,11 +6,9 @@ import type { Severity } from './diagnostics.ts';
 import { dateSpan, parseLocalTime, parsePartialDate, partialDate, rangeSpan, spansOverlap } from './dates.ts';
 import { closest } from './closest.ts';
 import type { RuleId } from './rules.ts';
-import { dataFiles, type DataFileName } from './schema.ts';
+import { DATA_FILE_NAMES, type DataFileName } from './schema.ts';
 import type { Path } from './yaml-source.ts';
 
-/** Every data file, in the schema's order: validate.ts's DATA_FILE_NAMES (not imported, since validate.ts imports this). */
-const FILE_NAMES = Object.keys(dataFiles) as DataFileName[];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -193,7 +191,7 @@ function citationRules(c: RuleContext): void {
       }
     }
   };
-  for (const name of FILE_NAMES) if (name !== 'sources.yaml') walkCitations(name, values[name], []);
+  for (const name of DATA_FILE_NAMES) if (name !== 'sources.yaml') walkCitations(name, values[name], []);
 }
 
 /** Source records carry the field their kind needs, and each section id once. */
@@ -408,7 +406,7 @@ function outcomeRules(c: RuleContext): void {
  */
 function unusedRecordWarnings(c: RuleContext): void {
   const { cited, citedPeople, people, places, r, sources, usedPlaces, values } = c;
-  if (FILE_NAMES.some((name) => values[name] === undefined)) return;
+  if (DATA_FILE_NAMES.some((name) => values[name] === undefined)) return;
   sources.forEach((s, i) => {
     const id = isObj(s) ? str(s.id) : undefined;
     if (id !== undefined && !cited.has(id))

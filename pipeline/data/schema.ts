@@ -412,6 +412,9 @@ export const dataFiles = {
   'outcomes.yaml': OutcomesFile,
 } as const satisfies Record<string, TSchema>;
 
+/** Every data file, in the schema's order. */
+export const DATA_FILE_NAMES = Object.keys(dataFiles) as DataFileName[];
+
 export type DataFileName = keyof typeof dataFiles;
 
 export type Citation = Static<typeof Citation>;

@@ -6,10 +6,10 @@ import { comparePartialDates, isIanaZone, parseLocalTime, parsePartialDate } fro
 import { closest } from './closest.ts';
 import { crossFileRules, type Reporter } from './cross-file-rules.ts';
 import type { RuleId } from './rules.ts';
-import { dataFiles, type DataFileName, type Dataset } from './schema.ts';
+import { DATA_FILE_NAMES, dataFiles, type DataFileName, type Dataset } from './schema.ts';
 import { locate, pointerToPath, type Path, type YamlSource } from './yaml-source.ts';
 
-export const DATA_FILE_NAMES = Object.keys(dataFiles) as DataFileName[];
+export { DATA_FILE_NAMES };
 
 export interface ValidationResult {
   /** Present only when there is no error. */

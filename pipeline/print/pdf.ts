@@ -2,6 +2,7 @@
 // a printed PDF's layout (page count, named destinations). Printing loads the margins' fonts first (page-margins.ts)
 // and finishes the file after (metadata, fixed dates, a content-derived id: pdf-finish.ts).
 import type { Page, PDFOptions } from 'puppeteer';
+import type { Paper } from '../data/names.ts';
 import type { Printer } from './browser.ts';
 import { boundContentsPages, type BoundPart, type ContentsTarget } from './contents-pages.ts';
 import { loadMarginFonts } from './page-margins.ts';
@@ -10,7 +11,8 @@ import { XrefReader } from './pdf-objects.ts';
 
 export type { PdfMetadata } from './pdf-finish.ts';
 
-export type Paper = 'a4' | 'letter';
+// One Paper type, the build's; re-exported for the printer's callers.
+export type { Paper };
 
 const decodeName = (name: string) => name.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 

@@ -10,7 +10,7 @@ import type { Dataset } from '../data/schema.ts';
 import type { Change } from '../data/compare.ts';
 import { CHECKSUMS_FILE } from '../data/checksums.ts';
 import { FEED_FILE } from './feed.ts';
-import { briefView, changesView, foreignPassages, printedDataset, publicationView, seriesFacts, type PublicationView } from '../views/views.ts';
+import { briefView, changesView, foreignPassages, printedDataset, publicationView, seriesFacts, type PublicationView } from '../views/index.ts';
 
 export interface Templates {
   markdown: TemplateSource[];

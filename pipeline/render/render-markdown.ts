@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import type { HelperOptions } from 'handlebars';
 import type { ForeignPassage } from '../data/script.ts';
 import { TemplateError } from '../data/diagnostics.ts';
-import type { Footnote } from '../views/views.ts';
+import type { Footnote } from '../views/index.ts';
 
 /** A template file: its name relative to the templates folder, and its text. */
 export interface TemplateSource {
