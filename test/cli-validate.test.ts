@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RULES } from '../pipeline/data/rules.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeGithubData, escapeGithubProperty, toGithubAnnotation } from '../pipeline/cli/commands.ts';
 import { ROOT } from './helpers.ts';
@@ -56,6 +57,11 @@ describe('npm run validate', () => {
     const firstWarning = lines.findIndex((l) => l.includes(': warning: '));
     const lastError = lines.map((l) => l.includes(': error: ')).lastIndexOf(true);
     expect(firstWarning).toBeGreaterThan(lastError);
+    // Then how to fix each kind of problem, once, in the rule catalog's words.
+    const fixes = lines.filter((l) => l.startsWith('  how to fix '));
+    expect(fixes).toContain(`  how to fix [unknown-field]: ${RULES['unknown-field'].fix}`);
+    expect(fixes).toContain(`  how to fix [unused-place]: ${RULES['unused-place'].fix}`);
+    expect(new Set(fixes).size).toBe(fixes.length);
   });
 
   it('prints messages as JSON with --format json', () => {
@@ -63,7 +69,7 @@ describe('npm run validate', () => {
     const r = run('validate', '--data', dir, '--format', 'json');
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { errors: { file: string; line: number; column: number; rule: string; message: string }[]; warnings: unknown[] };
-    expect(report.errors[0]).toMatchObject({ file: `${dir}/people.yaml`, rule: 'invalid-enum' });
+    expect(report.errors[0]).toMatchObject({ file: `${dir}/people.yaml`, rule: 'invalid-enum', fix: RULES['invalid-enum'].fix });
     expect(report.errors[0]!.message).toContain('did you mean "us"?');
     expect(report.warnings).toEqual([]);
   });
@@ -85,9 +91,9 @@ describe('npm run validate', () => {
     const r = spawnSync('node', [join(ROOT, 'pipeline/cli/launch.mjs'), 'validate', '--data', 'data,v2', '--format', 'github'], { cwd: stand, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
-      `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', 'guiyang]')},title=unresolved-reference::unknown id "guiyang" (expected the id of a place)`,
-      `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', '2021-02-30')},title=invalid-date::invalid date "2021-02-30": day 30 does not exist in 2021-02, which has 28 days (expected an existing date YYYY, YYYY-MM or YYYY-MM-DD, found "2021-02-30")`,
-      `::warning file=data%2Cv2/places.yaml,${at('places.yaml', 'guiyang-city')},title=unused-place::place "guiyang-city" is never referred to (expected a round or event held there)`,
+      `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', 'guiyang]')},title=unresolved-reference::unknown id "guiyang" (expected the id of a place); to fix: ${RULES['unresolved-reference'].fix}`,
+      `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', '2021-02-30')},title=invalid-date::invalid date "2021-02-30": day 30 does not exist in 2021-02, which has 28 days (expected an existing date YYYY, YYYY-MM or YYYY-MM-DD, found "2021-02-30"); to fix: ${RULES['invalid-date'].fix}`,
+      `::warning file=data%2Cv2/places.yaml,${at('places.yaml', 'guiyang-city')},title=unused-place::place "guiyang-city" is never referred to (expected a round or event held there); to fix: ${RULES['unused-place'].fix}`,
       '',
     ]);
     expect(r.stderr).toBe('data,v2: invalid: 2 errors, 1 warning\n');
@@ -106,7 +112,7 @@ describe('npm run validate', () => {
     // % first: an escape already in the text is not read as one.
     expect(escapeGithubData('%0A')).toBe('%250A');
     const annotation = toGithubAnnotation({ file: 'a:b,c.yaml', line: 3, column: 7, severity: 'warning', rule: 'unused-source', message: 'two\nlines: 50%' }, 'd,1');
-    expect(annotation).toBe('::warning file=d%2C1/a%3Ab%2Cc.yaml,line=3,col=7,title=unused-source::two%0Alines: 50%25');
+    expect(annotation).toBe(`::warning file=d%2C1/a%3Ab%2Cc.yaml,line=3,col=7,title=unused-source::two%0Alines: 50%25; to fix: ${escapeGithubData(RULES['unused-source'].fix)}`);
   });
 
   it('is strict: an unknown option, command or extra word is exit 2 with a "did you mean", and no help dump', () => {

@@ -3,6 +3,7 @@
 import { relative, resolve } from 'node:path';
 import type { BuildOptions } from '../build/options.ts';
 import { buildInputsKey, readInputFilesSync, readManifest, unchangedOnDisk } from '../build/cache.ts';
+import { RULES } from '../data/rules.ts';
 import { DataFolderError, DiagnosticError, OutputFolderError, formatDiagnostic, hasErrors, PrintError, TemplateError, UsageError, type Diagnostic } from '../data/diagnostics.ts';
 import { InterruptedError, signalExitCode } from '../build/interrupt.ts';
 import { clearStaleLock, LockError } from '../build/lock.ts';
@@ -36,10 +37,11 @@ export function displayDir(dir: string): string {
 }
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], dir: string): void {
-  // Errors first, warnings kept apart after them.
+  // Errors first, warnings kept apart after them; then how to fix each kind, once, from the rule catalog.
   for (const severity of ['error', 'warning'] as const) {
     for (const d of diagnostics.filter((x) => x.severity === severity)) process.stderr.write(`${formatDiagnostic(d, dir)}\n`);
   }
+  for (const rule of [...new Set(diagnostics.map((d) => d.rule))]) process.stderr.write(`  how to fix [${rule}]: ${RULES[rule].fix}\n`);
 }
 
 export function summary(diagnostics: readonly Diagnostic[]): string {
@@ -93,7 +95,7 @@ export const escapeGithubProperty = (s: string): string => escapeGithubData(s).r
 export function toGithubAnnotation(d: Diagnostic, dir: string): string {
   const file = dir ? `${dir.replace(/\/+$/, '')}/${d.file}` : d.file;
   const properties = [`file=${escapeGithubProperty(file)}`, `line=${d.line}`, `col=${d.column}`, `title=${escapeGithubProperty(d.rule)}`].join(',');
-  return `::${d.severity} ${properties}::${escapeGithubData(d.message)}`;
+  return `::${d.severity} ${properties}::${escapeGithubData(`${d.message}; to fix: ${RULES[d.rule].fix}`)}`;
 }
 
 export async function validateCommand(dataDir: string, format: string): Promise<number> {
@@ -102,7 +104,7 @@ export async function validateCommand(dataDir: string, format: string): Promise<
   const dir = displayDir(dataDir);
   const loaded = await loadDataset(dataDir);
   if (format === 'json') {
-    const shown = loaded.diagnostics.map((d) => ({ ...d, file: `${dir}/${d.file}` }));
+    const shown = loaded.diagnostics.map((d) => ({ ...d, file: `${dir}/${d.file}`, fix: RULES[d.rule].fix }));
     const report = { errors: shown.filter((d) => d.severity === 'error'), warnings: shown.filter((d) => d.severity === 'warning') };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return hasErrors(loaded.diagnostics) ? 1 : 0;
