@@ -145,7 +145,7 @@ function table(rows: Row[], npmNoopMs: number): string {
     ...lines,
     '',
     `No-op \`npm run build\` as typed, real data: ${s(npmNoopMs)} s (median of 5). Medians of ${REPEATS[1]}, ${REPEATS[10]} and ${REPEATS[100]} runs at 1×, 10× and 100×; ${cpus().length} cores, Node ${process.versions.node}.`,
-    'The floor (`bench/floor.mjs`) is a plain script that launches the same browser once and prints the same eight HTML files (each edition\'s three briefs and dossier) with `page.pdf`, two at a time. "Printing" is its time from launch to close, compared with the PDF stage (which includes the launch, the outline, the dossier\'s second pass for its page numbers, and finishing); "whole script" is its wall time with Node\'s start, compared with the cold build timed the same way.',
+    'The floor (`bench/floor.mjs`) is a plain script that launches the same browser once and prints the same eight HTML files (each edition\'s three briefs and dossier) with `page.pdf`, two at a time. "Printing" is its time from launch to close, compared with the PDF stage (which includes the launch, the outline, the dossier\'s print of its cover and contents alone for their page numbers, and finishing); "whole script" is its wall time with Node\'s start, compared with the cold build timed the same way.',
   ].join('\n');
 }
 
