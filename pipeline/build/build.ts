@@ -68,11 +68,12 @@ interface Rendered {
  * and renders every edition from those bytes: or takes all that from the session, when the same files were read and
  * the same briefs asked for.
  */
-async function prepare(options: BuildOptions, lap: () => number, stages: Record<string, number>): Promise<Prepared> {
+async function prepare(options: BuildOptions, lap: () => number, stages: Record<string, number>, onInputs: (key: string) => void): Promise<Prepared> {
   const read = await readDataFolder(options.dataDir);
   const dataFiles = new Map<string, Uint8Array | undefined>([...read.problems.map((d) => [d.file, undefined] as const), ...read.files]);
   const files: InputFiles = { data: dataFiles, templates: readTemplateFiles(templateDirs(options)) };
   const inputsKey = buildInputsKey(options, files);
+  onInputs(inputsKey);
   // An earlier dataset named by a git ref can move while no file here changes: a build --since always renders.
   const sessionKey = options.since === undefined ? hash(filesKey(files), options.only.join()) : undefined;
   const cached = sessionKey === undefined ? undefined : (options.session?.rendered.get(sessionKey) as Rendered | undefined);
@@ -301,7 +302,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   try {
     // What killed builds left: their generations, their Chromium profiles.
     await Promise.all([tidyOutput(options.outDir), removeStaleProfiles()]);
-    const prepared = await prepare(options, lap, stages);
+    // Inputs other than the last build's will most likely print: Chromium starts while the data is validated and
+    // rendered, instead of after.
+    const warmUp = (inputsKey: string) => {
+      if (!options.formats.includes('pdf') || options.printer || (options.shard && options.shard.count > 1)) return;
+      // A launch that fails or is interrupted is the first print's to report, if any print comes.
+      void readManifest(options.outDir)
+        .then((m) => (options.force || m?.inputs !== inputsKey ? printer() : undefined))
+        .catch(() => undefined);
+    };
+    const prepared = await prepare(options, lap, stages, warmUp);
     const planned = await plan(prepared, options, printer, () => generation!.dir);
     const counts = datasetCounts(prepared.data);
     // The plan cuts the font subsets (cached by content) and reads the last manifest.
