@@ -1,5 +1,5 @@
 // A YAML file parsed with its positions kept, so every later message can point at the offending node.
-import { isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, visit, YAMLParseError, type CST, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.ts';
 import type { RuleId } from './rules.ts';
 
@@ -43,14 +43,15 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     diagnostics.push({ file, ...at(offset), severity: 'error', message, rule });
 
   // Deeper nesting than any dataset needs would exhaust the composer's stack: measured on the parser's flat token
-  // stream first, and refused with where it goes too deep.
-  const deep = tooDeepAt(text);
+  // stream first, and refused with where it goes too deep. The same tokens are then composed: the text is parsed once.
+  const { tokens, lineStarts, deep } = lexed(text);
+  lineCounter.lineStarts = [...lineStarts];
   if (deep !== undefined) {
     push(deep, `collections nested more than ${MAX_NESTING} levels deep (expected at most ${MAX_NESTING}; the data's own records nest six)`, 'too-deep');
-    return { file, text, doc: parseDocument('', { lineCounter: new LineCounter() }), lineCounter, value: undefined, diagnostics };
+    return { file, text, doc: parseDocument('', { lineCounter: new LineCounter() }), lineCounter: new LineCounter(), value: undefined, diagnostics };
   }
   // YAML 1.2 allows a byte-order mark and Windows editors write one: it is not part of the text.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = composeDocument(tokens, text.length, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   // Tabs look like spaces to a reader and YAML forbids them in indentation: one message per line that has one.
   let lineStart = 0;
   for (const line of text.split('\n')) {
@@ -86,10 +87,51 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   return { file, text, doc, lineCounter, value, diagnostics };
 }
 
+/**
+ * The parser's tokens of a text, its line starts and where it nests too deep, kept for the last few texts: a dataset
+ * is mostly files that did not change since the last validation (in the dev loop, in the tests). The composer only
+ * reads tokens, so sharing them is safe; large files are not kept, so memory stays bounded.
+ */
+const LEXED_TEXTS = 32;
+const LEXED_MAX_CHARS = 256 * 1024;
+const lexedTexts = new Map<string, { tokens: readonly CST.Token[]; lineStarts: readonly number[]; deep: number | undefined }>();
+
+function lexed(text: string): { tokens: readonly CST.Token[]; lineStarts: readonly number[]; deep: number | undefined } {
+  const kept = lexedTexts.get(text);
+  if (kept) {
+    // Most recently used last, so the files that stay the same stay kept.
+    lexedTexts.delete(text);
+    lexedTexts.set(text, kept);
+    return kept;
+  }
+  const lineCounter = new LineCounter();
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const result = { tokens, lineStarts: lineCounter.lineStarts, deep: tooDeepAt(tokens) };
+  if (text.length <= LEXED_MAX_CHARS) {
+    if (lexedTexts.size >= LEXED_TEXTS) lexedTexts.delete(lexedTexts.keys().next().value!);
+    lexedTexts.set(text, result);
+  }
+  return result;
+}
+
+/** YAML's parseDocument over tokens already read: the first document, and an error for any second one. */
+function composeDocument(tokens: readonly CST.Token[], length: number, options: ConstructorParameters<typeof Composer>[0]): Document.Parsed {
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer(options).compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else if (doc.options.logLevel !== 'silent') {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  // compose(…, forceDoc) always ends with a document.
+  return doc!;
+}
+
 /** The offset where collections first nest deeper than MAX_NESTING, read from the parser's tokens without recursion. */
-function tooDeepAt(text: string): number | undefined {
+function tooDeepAt(tokens: readonly CST.Token[]): number | undefined {
   const stack: { node: unknown; depth: number }[] = [];
-  for (const token of new Parser().parse(text)) stack.push({ node: token, depth: 0 });
+  for (const token of tokens) stack.push({ node: token, depth: 0 });
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;

@@ -222,9 +222,9 @@ export interface HtmlOptions {
   idPrefix?: string;
 }
 
-/** Markdown to a HAST tree: GFM, CJK-friendly emphasis, heading ids, aligned cells as classes. */
-function toHast(markdown: string, locale: Locale): Root {
-  const processor = unified()
+/** The processor for a locale: GFM, CJK-friendly emphasis, heading ids, aligned cells as classes. */
+function processorFor(locale: Locale) {
+  return unified()
     .use(remarkParse)
     .use(remarkGfmParts)
     .use(remarkCjkFriendly)
@@ -242,7 +242,20 @@ function toHast(markdown: string, locale: Locale): Root {
     .use(rehypeTaskBoxes, { settled: locale.checklist.settled, followUp: locale.checklist.follow_up })
     .use(rehypeGlueNoteMarks)
     .use(rehypeKeepTogether, { locale })
-    .use(rehypeSlug);
+    .use(rehypeSlug)
+    .freeze();
+}
+
+/**
+ * One frozen processor per locale: building one (micromark's extensions, the keep-together pattern) cost more than
+ * most briefs take to parse. Every plugin keeps its state per tree, so sharing one is safe; a locale is read-only.
+ */
+const processors = new WeakMap<Locale, ReturnType<typeof processorFor>>();
+
+/** Markdown to a HAST tree, by the locale's processor. */
+function toHast(markdown: string, locale: Locale): Root {
+  let processor = processors.get(locale);
+  if (!processor) processors.set(locale, (processor = processorFor(locale)));
   return processor.runSync(processor.parse(markdown)) as Root;
 }
 
