@@ -1,6 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  plugins: [
+    {
+      // Modules resolved as the command line resolves them, without the `development` condition Vite adds outside
+      // production: it would load micromark's debug builds (assertions and debug calls on every token).
+      name: 'no-development-condition',
+      configResolved(config) {
+        const resolve = config.ssr.resolve as { conditions?: string[] } | undefined;
+        if (resolve?.conditions) resolve.conditions = resolve.conditions.filter((c) => c !== 'development' && c !== 'development|production');
+      },
+    },
+  ],
   test: {
     include: ['test/**/*.test.ts'],
     // The real data is built once for every test that only reads a build's outputs.

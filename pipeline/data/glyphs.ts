@@ -44,9 +44,17 @@ export const familiesOf = (lang: Lang): FontFamily[] => BUNDLED_FAMILIES.filter(
 export function fullFontOf(f: FontFamily, weight: number): { id: string; path: string } {
   const file = f.full.files[weight];
   if (!file) throw new Error(`no complete font for ${f.family} ${weight}`);
-  const pkg = JSON.parse(readFileSync(require.resolve(`${f.full.pkg}/package.json`), 'utf8')) as { version: string };
-  return { id: `${f.full.pkg}@${pkg.version}/${file}`, path: require.resolve(`${f.full.pkg}/${file}`) };
+  const key = `${f.full.pkg}/${file}`;
+  // Installed packages do not change under a running process: resolved once, not on every validation.
+  let found = fullFonts.get(key);
+  if (!found) {
+    const pkg = JSON.parse(readFileSync(require.resolve(`${f.full.pkg}/package.json`), 'utf8')) as { version: string };
+    found = { id: `${f.full.pkg}@${pkg.version}/${file}`, path: require.resolve(key) };
+    fullFonts.set(key, found);
+  }
+  return found;
 }
+const fullFonts = new Map<string, { id: string; path: string }>();
 
 /** Characters that draw nothing and need no glyph: spaces, controls, joiners and other format characters. */
 export function needsGlyph(cp: number): boolean {
