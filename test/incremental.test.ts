@@ -132,13 +132,17 @@ describe('safe writes', () => {
 
   it('leave the previous outputs whole when a build is killed with SIGKILL while printing', async () => {
     const dir = join(work, 'killed');
-    // The real data, one edition: prints long enough that 300 ms after the browser starts they are under way.
-    cpSync(join(ROOT, 'data'), join(work, 'kill-data'), { recursive: true });
-    const o = { ...options({ langs: ['zh-Hant'] }), dataDir: join(work, 'kill-data'), outDir: dir };
+    // The previous outputs: the minimal fixture, one edition, pages and PDFs (a cheap build; any file of the killed
+    // build that slipped into them would differ from them, its data being another).
+    cpSync(MINIMAL, join(work, 'kill-data'), { recursive: true });
+    const o = { ...options({ langs: ['zh-Hant'], formats: ['md', 'html', 'pdf'] }), dataDir: join(work, 'kill-data'), outDir: dir };
     await build({ ...o, printer });
     const before = snapshot(dir);
+    // The killed build: the real data, one edition, whose prints take long enough that 300 ms after the browser
+    // starts they are under way. Pages and PDFs, no EPUB: the EPUB's font subsets would only delay the browser's start.
+    cpSync(join(ROOT, 'data'), join(work, 'kill-real-data'), { recursive: true });
     // Its own browser, which the kill must take down with it.
-    const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', o.dataDir, '--out', dir, '--lang', 'zh-Hant', '--force'], { cwd: ROOT });
+    const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', join(work, 'kill-real-data'), '--out', dir, '--lang', 'zh-Hant', '--format', 'md,html,pdf', '--force'], { cwd: ROOT });
     let output = '';
     const browserPid = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -155,7 +159,7 @@ describe('safe writes', () => {
     // Chromium, on a pipe to the dead build, goes too.
     for (let i = 0; i < 50 && processAlive(browserPid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(processAlive(browserPid)).toBe(false);
-    // The next build clears what the killed one left and finds nothing to do.
+    // The next build (of the previous outputs' data) clears what the killed one left and finds nothing to do.
     const next = await build(o);
     expect(next.built).toEqual([]);
     expect(readdirSync(join(dir, '.generations')).filter((n) => n !== 'current' && n !== readlinkSync(join(dir, '.generations', 'current')))).toEqual([]);
