@@ -1,6 +1,7 @@
 // Accessibility as institutions check it, on what a build writes: axe-core's WCAG 2.2 AA and best-practice rules on
 // every HTML page, and Ace by DAISY (the EPUB accessibility checker) on the EPUB. Both run offline, on the same
-// Chromium the build prints with, on the shared build. About 15 s on two cores: axe 5–10 s, Ace 5–8 s for both books.
+// Chromium the build prints with, on the shared build. Ace runs (in a process of its own) while axe checks the pages,
+// one tab loading each page in turn: about 9–12 s on two cores.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { AxeResults, RunOptions } from 'axe-core';
-import puppeteer, { type Browser } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, findBrowser, NO_BROWSER_HELP } from '../pipeline/print/browser.ts';
 import { realBuild } from './shared-build.ts';
@@ -32,29 +33,56 @@ const out = realBuild.outDir;
 const chromium = findBrowser();
 let browser: Browser | undefined;
 
+/**
+ * Ace's reports on both books, from one Ace run on one Chromium of its own, started with the file: it runs while axe
+ * checks the pages.
+ */
+let aceReports: Promise<Record<(typeof LANGS)[number], AceReport>>;
+
 beforeAll(async () => {
   if (!chromium) throw new Error(NO_BROWSER_HELP);
+  aceReports = runAce(chromium.path);
+  // Awaited by the Ace tests; a failure is theirs, not an unhandled rejection in the meantime.
+  aceReports.catch(() => undefined);
   // Page scripts on (the printer turns them off): axe runs in the page.
   browser = await puppeteer.launch({ executablePath: chromium.path, headless: true, args: CHROMIUM_FLAGS, pipe: true });
 }, 120_000);
 
+async function runAce(executable: string): Promise<Record<(typeof LANGS)[number], AceReport>> {
+  // Ace's Puppeteer runs the system Chromium (it has none of its own); its config and logs go to the work folder.
+  const env = {
+    ...process.env,
+    PUPPETEER_EXECUTABLE_PATH: executable,
+    PUPPETEER_SKIP_DOWNLOAD: '1',
+    // Ace gives Chromium 5 s to start, too short on a busy machine.
+    ACE_TIMEOUT_INITIAL: '60000',
+    XDG_CONFIG_HOME: join(work, 'config'),
+    XDG_STATE_HOME: join(work, 'state'),
+    XDG_DATA_HOME: join(work, 'data'),
+    XDG_CACHE_HOME: join(work, 'cache'),
+  };
+  const books = LANGS.map((lang) => join(out, lang, 'briefs.epub'));
+  await promisify(execFile)(process.execPath, [ACE_RUNNER, join(work, 'ace'), join(work, 'ace-temp'), ...books], { env, timeout: 150_000 });
+  return Object.fromEntries(LANGS.map((lang, i) => [lang, JSON.parse(readFileSync(join(work, 'ace', String(i), 'report.json'), 'utf8')) as AceReport])) as Record<(typeof LANGS)[number], AceReport>;
+}
+
 afterAll(async () => {
+  // Ace's run is over before its folder goes (it ends with its tests, or here should they not have run).
+  await aceReports?.catch(() => undefined);
   await browser?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-/** axe's results for one page of the build, loaded from its file. */
+/** axe's results for one page of the build, loaded from its file, in the one tab every page is loaded into in turn. */
+let tab: Page | undefined;
 async function axe(page: string): Promise<AxeResults> {
-  const tab = await browser!.newPage();
-  try {
-    await tab.goto(pathToFileURL(join(out, page)).href, { waitUntil: 'load', timeout: 60_000 });
-    await tab.evaluate(() => document.fonts.ready.then(() => undefined));
-    await tab.addScriptTag({ content: AXE_SOURCE });
-    const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS } };
-    return await tab.evaluate((o) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, o), options);
-  } finally {
-    await tab.close();
-  }
+  tab ??= await browser!.newPage();
+  // A navigation leaves nothing of the page before: axe is added again to each page it checks.
+  await tab.goto(pathToFileURL(join(out, page)).href, { waitUntil: 'load', timeout: 60_000 });
+  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  await tab.addScriptTag({ content: AXE_SOURCE });
+  const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS } };
+  return await tab.evaluate((o) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, o), options);
 }
 
 describe('axe-core on every HTML page of a build', () => {
@@ -84,28 +112,13 @@ interface AceReport {
 }
 
 describe('Ace by DAISY on the EPUB of a build', () => {
-  const reports: Partial<Record<(typeof LANGS)[number], AceReport>> = {};
-  // Both books in one Ace run, on one Chromium.
+  let reports: Record<(typeof LANGS)[number], AceReport>;
   beforeAll(async () => {
-    // Ace's Puppeteer runs the system Chromium (it has none of its own); its config and logs go to the work folder.
-    const env = {
-      ...process.env,
-      PUPPETEER_EXECUTABLE_PATH: chromium!.path,
-      PUPPETEER_SKIP_DOWNLOAD: '1',
-      // Ace gives Chromium 5 s to start, too short on a busy machine.
-      ACE_TIMEOUT_INITIAL: '60000',
-      XDG_CONFIG_HOME: join(work, 'config'),
-      XDG_STATE_HOME: join(work, 'state'),
-      XDG_DATA_HOME: join(work, 'data'),
-      XDG_CACHE_HOME: join(work, 'cache'),
-    };
-    const books = LANGS.map((lang) => join(out, lang, 'briefs.epub'));
-    await promisify(execFile)(process.execPath, [ACE_RUNNER, join(work, 'ace'), join(work, 'ace-temp'), ...books], { env, timeout: 150_000 });
-    for (const [i, lang] of LANGS.entries()) reports[lang] = JSON.parse(readFileSync(join(work, 'ace', String(i), 'report.json'), 'utf8')) as AceReport;
+    reports = await aceReports;
   }, 180_000);
 
   it.each(LANGS)('finds no violation in the %s book, and the accessibility metadata EPUB Accessibility 1.1 asks for', (lang) => {
-    const report = reports[lang]!;
+    const report = reports[lang];
     // The report is of this book.
     expect(report['earl:testSubject'].metadata['dc:language']).toBe(lang);
     const violations = report.assertions.flatMap((doc) =>

@@ -1,16 +1,16 @@
 // `npm run build` as a user runs it: outputs, --data/--out, determinism, and nothing lost on bad input.
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './cli.ts';
 import { ROOT } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-build-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // As users run it: the bundled command line, not a TypeScript loader.
-const build = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--format', 'md,html', ...args], { cwd: ROOT, encoding: 'utf8' });
+const build = (...args: string[]) => cli(['build', '--format', 'md,html', ...args]);
 
 function tree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -31,9 +31,14 @@ function tree(dir: string): Map<string, string> {
 describe('npm run build', () => {
   const out1 = join(work, 'one');
   const out2 = join(work, 'two');
+  const minimalOut = join(work, 'minimal-out');
+  // The three builds into folders of their own are independent: started together, each test awaits the one it reads.
+  const first = build('--out', out1);
+  const second = build('--out', out2);
+  const minimal = build('--data', 'test/fixtures/minimal', '--out', minimalOut);
 
-  it('writes the three briefs in Markdown and HTML, the stylesheet and the index', () => {
-    const r = build('--out', out1);
+  it('writes the three briefs in Markdown and HTML, the stylesheet and the index', async () => {
+    const r = await first;
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const files = [...tree(out1).keys()];
@@ -47,8 +52,9 @@ describe('npm run build', () => {
     for (const b of ['chronology', 'roster', 'checklist']) expect(index).toContain(`href="zh-Hant/${b}.html"`);
   });
 
-  it('gives byte-identical files when run twice, with no machine path in them', () => {
-    expect(build('--out', out2).status).toBe(0);
+  it('gives byte-identical files when run twice, with no machine path in them', async () => {
+    expect((await first).status).toBe(0);
+    expect((await second).status).toBe(0);
     const a = tree(out1);
     const b = tree(out2);
     expect([...b.keys()]).toEqual([...a.keys()]);
@@ -59,20 +65,20 @@ describe('npm run build', () => {
     }
   });
 
-  it('builds another dataset into another folder', () => {
-    const out = join(work, 'minimal-out');
-    const r = build('--data', 'test/fixtures/minimal', '--out', out);
+  it('builds another dataset into another folder', async () => {
+    const r = await minimal;
     expect(r.status).toBe(0);
-    expect(readFileSync(join(out, 'zh-Hant/chronology.md'), 'utf8')).toContain('高層戰略對話');
+    expect(readFileSync(join(minimalOut, 'zh-Hant/chronology.md'), 'utf8')).toContain('高層戰略對話');
   });
 
-  it('on bad data exits 1 with positioned messages and leaves the last good outputs intact', () => {
+  it('on bad data exits 1 with positioned messages and leaves the last good outputs intact', async () => {
+    expect((await first).status).toBe(0);
     const data = join(work, 'bad-data');
     cpSync(join(ROOT, 'data'), data, { recursive: true });
     const file = join(data, 'people.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('side: us', 'side: usa'));
     const before = tree(out1);
-    const r = build('--data', data, '--out', out1);
+    const r = await build('--data', data, '--out', out1);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/people\.yaml:\d+:\d+: error: invalid value for "side"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,15 +1,16 @@
 // The validate command as a user runs it: exit codes, positioned messages, no stack trace, JSON for tools.
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RULES } from '../pipeline/data/rules.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeGithubData, escapeGithubProperty, toGithubAnnotation } from '../pipeline/cli/commands.ts';
+import { cli } from './cli.ts';
 import { ROOT } from './helpers.ts';
 
-// As users run it: through the bundled launcher.
-const run = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
+// As users run it: through the bundled launcher. The tests are independent (each its own copy of the data, its own
+// run), so they run concurrently: their processes start together instead of one after another.
+const run = (...args: string[]) => cli(args);
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-validate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -25,30 +26,30 @@ function brokenCopy(name: string, file: string, from: string, to: string): strin
   return dir;
 }
 
-describe('npm run validate', () => {
-  it('says the real dataset is valid, in one line, and exits 0', () => {
-    const r = run('validate');
+describe.concurrent('npm run validate', () => {
+  it('says the real dataset is valid, in one line, and exits 0', async () => {
+    const r = await run('validate');
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toMatch(/^data: valid \(7 rounds, .*0 errors, 0 warnings\)$/m);
   });
 
-  it('names file, line and column of an impossible date, and exits 1 without a stack trace', () => {
+  it('names file, line and column of an impossible date, and exits 1 without a stack trace', async () => {
     const dir = brokenCopy('feb30', 'dialogues.yaml', 'start: 2021-03-18', 'start: 2021-02-30');
     const lines = readFileSync(join(dir, 'dialogues.yaml'), 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes('2021-02-30')) + 1;
     const column = lines[line - 1]!.indexOf('2021-02-30') + 1;
-    const r = run('validate', '--data', dir);
+    const r = await run('validate', '--data', dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${dir}/dialogues.yaml:${line}:${column}: error: invalid date "2021-02-30"`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).toMatch(/invalid: \d+ errors?, \d+ warnings?\n$/);
   });
 
-  it('reports every problem at once, errors before warnings', () => {
+  it('reports every problem at once, errors before warnings', async () => {
     const dir = brokenCopy('many', 'outcomes.yaml', 'status: agreed', 'stauts: agreed');
     writeFileSync(join(dir, 'places.yaml'), readFileSync(join(dir, 'places.yaml'), 'utf8').replace('id: guiyang', 'id: guiyang-city'));
-    const r = run('validate', '--data', dir);
+    const r = await run('validate', '--data', dir);
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines.some((l) => l.includes('outcomes.yaml') && l.includes('[unknown-field]'))).toBe(true);
@@ -64,9 +65,9 @@ describe('npm run validate', () => {
     expect(new Set(fixes).size).toBe(fixes.length);
   });
 
-  it('prints messages as JSON with --format json', () => {
+  it('prints messages as JSON with --format json', async () => {
     const dir = brokenCopy('json', 'people.yaml', 'side: us', 'side: usa');
-    const r = run('validate', '--data', dir, '--format', 'json');
+    const r = await run('validate', '--data', dir, '--format', 'json');
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { errors: { file: string; line: number; column: number; rule: string; message: string }[]; warnings: unknown[] };
     expect(report.errors[0]).toMatchObject({ file: `${dir}/people.yaml`, rule: 'invalid-enum', fix: RULES['invalid-enum'].fix });
@@ -74,7 +75,7 @@ describe('npm run validate', () => {
     expect(report.warnings).toEqual([]);
   });
 
-  it('prints each problem as a GitHub workflow command on its line with --format github, then the summary', () => {
+  it('prints each problem as a GitHub workflow command on its line with --format github, then the summary', async () => {
     // Run from a folder of its own, as CI runs from the repository: paths are relative to where it stands, and a
     // comma in the folder's name is escaped as a property value must be.
     const dir = brokenCopy('github', 'dialogues.yaml', 'start: 2021-03-18', 'start: 2021-02-30');
@@ -88,7 +89,7 @@ describe('npm run validate', () => {
       expect(line, text).toBeGreaterThan(0);
       return `line=${line},col=${lines[line - 1]!.indexOf(text) + 1}`;
     };
-    const r = spawnSync('node', [join(ROOT, 'pipeline/cli/launch.mjs'), 'validate', '--data', 'data,v2', '--format', 'github'], { cwd: stand, encoding: 'utf8' });
+    const r = await cli(['validate', '--data', 'data,v2', '--format', 'github'], { cwd: stand });
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
       `::error file=data%2Cv2/dialogues.yaml,${at('dialogues.yaml', 'guiyang]')},title=unresolved-reference::unknown id "guiyang" (expected the id of a place); to fix: ${RULES['unresolved-reference'].fix}`,
@@ -99,8 +100,8 @@ describe('npm run validate', () => {
     expect(r.stderr).toBe('data,v2: invalid: 2 errors, 1 warning\n');
   });
 
-  it('says a valid dataset is valid in the same one line with --format github, and exits 0', () => {
-    const r = run('validate', '--format', 'github');
+  it('says a valid dataset is valid in the same one line with --format github, and exits 0', async () => {
+    const r = await run('validate', '--format', 'github');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^data: valid \(7 rounds, .*; 0 errors, 0 warnings\)\n$/);
     expect(r.stderr).toBe('');
@@ -115,7 +116,7 @@ describe('npm run validate', () => {
     expect(annotation).toBe(`::warning file=d%2C1/a%3Ab%2Cc.yaml,line=3,col=7,title=unused-source::two%0Alines: 50%25; to fix: ${escapeGithubData(RULES['unused-source'].fix)}`);
   });
 
-  it('is strict: an unknown option, command or extra word is exit 2 with a "did you mean", and no help dump', () => {
+  it('is strict: an unknown option, command or extra word is exit 2 with a "did you mean", and no help dump', async () => {
     const cases: [string[], RegExp][] = [
       [['validate', '--nope'], /^error: unknown option '--nope'\n$/],
       [['build', '--forc'], /^error: unknown option '--forc'\n\(Did you mean --force\?\)\n$/],
@@ -124,8 +125,10 @@ describe('npm run validate', () => {
       [['build', 'bulid'], /^error: unexpected word "bulid" after build \("build" is already the command\)/],
       [['validate', '--format', 'xml'], /^error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json, github\.\n$/],
     ];
-    for (const [args, message] of cases) {
-      const r = run(...args);
+    // Each case its own process, all started at once.
+    const runs = await Promise.all(cases.map(([args]) => run(...args)));
+    for (const [i, [args, message]] of cases.entries()) {
+      const r = runs[i]!;
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).not.toContain('Usage:');
@@ -133,21 +136,23 @@ describe('npm run validate', () => {
     }
   });
 
-  it('says in one line when --data or --out cannot be used', () => {
-    const notFolder = run('validate', '--data', 'README.md');
+  it('says in one line when --data or --out cannot be used', async () => {
+    const [notFolder, missing, outFile] = await Promise.all([
+      run('validate', '--data', 'README.md'),
+      run('validate', '--data', join(work, 'nowhere')),
+      run('build', '--out', 'README.md', '--format', 'md'),
+    ]);
     expect(notFolder.status).toBe(66);
     expect(notFolder.stderr).toMatch(/^error: README\.md is a file, not a folder \(expected a folder holding publication\.yaml, .*\) \[not-a-folder\]\n$/);
-    const missing = run('validate', '--data', join(work, 'nowhere'));
     expect(missing.status).toBe(66);
     expect(missing.stderr).toMatch(/^error: data folder .*nowhere does not exist \(expected a folder holding .*\) \[missing-folder\]\n$/);
-    const outFile = run('build', '--out', 'README.md', '--format', 'md');
     expect(outFile.status).toBe(73);
     expect(outFile.stderr).toMatch(/^error: the output folder README\.md is a file, or lies under one \(.*choose another --out\)\n$/);
   });
 
-  it('refuses in validate a character the fonts lack, as the build does', () => {
+  it('refuses in validate a character the fonts lack, as the build does', async () => {
     const dir = brokenCopy('glyph', 'outcomes.yaml', 'text: 同意開展互利合作', 'text: 同意開展互利合作𪚥');
-    const r = run('validate', '--data', dir);
+    const r = await run('validate', '--data', dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/outcomes\.yaml:\d+:\d+: error: U\+2A6A5 "𪚥" is not in the bundled fonts .* \[missing-glyph\]/);
   });

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.ts';
+import { FIXTURES, ROOT } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-dev-'));
 const data = join(work, 'data');
@@ -98,10 +98,17 @@ function atomicSave(file: string, content: string, temporary: string): void {
 
 let dev: Dev;
 const events: string[] = [];
+// The server whose output folder is inside its data folder: the loop, not the data, is its subject, so it serves the
+// minimal dataset; started with the first one, so that its first build overlaps the other's.
+const inner = join(work, 'data-inner');
+let innerDev: Promise<Dev>;
 
 beforeAll(async () => {
   cpSync(join(ROOT, 'data'), data, { recursive: true });
+  cpSync(join(FIXTURES, 'minimal'), inner, { recursive: true });
   writeFileSync(join(work, 'secret.txt'), SECRET);
+  innerDev = startDev(inner, join(inner, 'preview'));
+  innerDev.catch(() => undefined);
   dev = await startDev(data, out);
   // Subscribed once the server has answered: from then on every reload it sends reaches `events`.
   await new Promise<void>((subscribed) =>
@@ -116,6 +123,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopDev(dev);
+  await stopDev(await innerDev.catch(() => undefined));
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -274,9 +282,7 @@ describe('npm run dev: the watcher', () => {
   }, 40_000);
 
   it('does not rebuild in a loop when the output folder is inside the data folder', async () => {
-    const inner = join(work, 'data-inner');
-    cpSync(join(ROOT, 'data'), inner, { recursive: true });
-    const second = await startDev(inner, join(inner, 'preview'));
+    const second = await innerDev;
     try {
       const rebuilt = () => second.stdout().match(/^rebuilt /gm)?.length ?? 0;
       // The first build wrote into preview/ before "serving": had those writes been taken for edits, a rebuild
@@ -284,14 +290,14 @@ describe('npm run dev: the watcher', () => {
       const before = rebuilt();
       const file = join(inner, 'dialogues.yaml');
       const edited = Date.now();
-      writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2006-11-08', 'start: 2006-11-09'));
+      writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2021-03-18', 'start: 2021-03-17'));
       await until(() => rebuilt() > before, 'the rebuild after the edit');
       // Then quiet for twice as long as that took (at least 1.5 s): a rebuild set off by the build's own writes
       // into preview/ would come in that time.
       await new Promise((r) => setTimeout(r, Math.max(1500, 2 * (Date.now() - edited))));
       // One edit, one rebuild: the build's own writes into preview/ are not changes to the data.
       expect(rebuilt() - before, second.stdout()).toBe(1);
-      expect((await ask(second, '/zh-Hant/chronology.html')).text).toContain('2006年11月9日');
+      expect((await ask(second, '/zh-Hant/chronology.html')).text).toContain('2021年3月17日');
     } finally {
       await stopDev(second);
     }

@@ -1,7 +1,6 @@
 // The zh-Hans edition beside the zh-Hant one: every brief in every format, marked zh-Hans everywhere and set in the
 // SC faces, the data converted by OpenCC with its explicit forms, each edition kept in its own script by the guard,
 // each cached and rebuilt on its own, and quotations in the other script printed as written.
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -12,6 +11,7 @@ import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build
 import { namesWithoutExplicitForm, toSimplified } from '../pipeline/data/convert.ts';
 import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { DiagnosticError, formatDiagnostic } from '../pipeline/data/diagnostics.ts';
+import { cli as launch } from './cli.ts';
 import { FIXTURES, readYamlFiles, ROOT, snapshotFiles } from './helpers.ts';
 import { pdfLanguage, pdfLines } from './pdf-text.ts';
 import { realDataset, TEMPLATES } from './render.ts';
@@ -148,16 +148,17 @@ describe('both editions of the real data', () => {
 });
 
 describe('each edition on its own', () => {
-  it('makes only the editions --lang names, and keeps the other\'s files as they were', () => {
+  it('makes only the editions --lang names, and keeps the other\'s files as they were', async () => {
     const out = join(work, 'lang-out');
-    const cli = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--out', out, '--format', 'md,html', ...args], { cwd: ROOT, encoding: 'utf8' });
-    const first = cli('--lang', 'zh-Hant');
+    // The editions, not the data, are the subject: the minimal dataset, which makes both.
+    const cli = (...args: string[]) => launch(['build', '--data', join(FIXTURES, 'minimal'), '--out', out, '--format', 'md,html', ...args]);
+    const first = await cli('--lang', 'zh-Hant');
     expect(first.status, first.stderr).toBe(0);
     expect(existsSync(join(out, 'zh-Hant', 'chronology.html'))).toBe(true);
     expect(existsSync(join(out, 'zh-Hans'))).toBe(false);
     const hant = snapshotFiles(join(out, 'zh-Hant'));
     const mtime = statSync(join(out, 'zh-Hant', 'chronology.html')).mtimeMs;
-    const second = cli('--lang', 'zh-Hans');
+    const second = await cli('--lang', 'zh-Hans');
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/built zh-Hans\/chronology\.html/);
     expect(second.stdout).not.toMatch(/built zh-Hant\//);
@@ -180,16 +181,16 @@ describe('each edition on its own', () => {
     expect(snapshotFiles(join(out, 'zh-Hant'))).toEqual(hant);
   }, 120_000);
 
-  it('refuses an edition the data cannot make, and an unknown one, in one line', () => {
+  it('refuses an edition the data cannot make, and an unknown one, in one line', async () => {
     // The minimal dataset written in Simplified Chinese throughout.
     const data = dataset('simplified-data', (texts) => {
       for (const [file, text] of texts) texts.set(file, toSimplified(text).replace(/language: zh-Hant/g, 'language: zh-Hans'));
     });
-    const run = (...args: string[]) => spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--data', data, '--out', join(work, 'refused-out'), '--format', 'md', ...args], { cwd: ROOT, encoding: 'utf8' });
-    const wrong = run('--lang', 'zh-Hant');
+    const run = (...args: string[]) => launch(['build', '--data', data, '--out', join(work, 'refused-out'), '--format', 'md', ...args]);
+    // Two refusals, two processes, started together.
+    const [wrong, unknown] = await Promise.all([run('--lang', 'zh-Hant'), run('--lang', 'zh-TW')]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toBe('error: the data is written in zh-Hans, so no zh-Hant edition can be made from it (expected --lang zh-Hans)\n');
-    const unknown = run('--lang', 'zh-TW');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe('error: --lang takes zh-Hant, zh-Hans; found "zh-TW"\n');
   }, 60_000);
