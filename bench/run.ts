@@ -34,7 +34,9 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const WORK = join(ROOT, '.cache', 'bench');
 // BENCH_SCALES picks scales for a quick look (none: the dev edit only); such a run writes neither results.json nor README.md.
 const SCALES = (process.env.BENCH_SCALES ?? '1,10,100').split(',').filter(Boolean).map(Number);
-const PARTIAL = process.env.BENCH_SCALES !== undefined;
+const PARTIAL = process.env.BENCH_SCALES !== undefined && process.env.BENCH_WRITE === undefined;
+// The heap the builds get: the npm scripts' own 384 MiB unless BENCH_HEAP_MIB says otherwise.
+const HEAP_MIB = process.env.BENCH_HEAP_MIB ?? '384';
 const REPEATS: Record<number, number> = { 1: 5, 10: 3, 100: 1 };
 
 interface BuildReport {
@@ -50,7 +52,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function cli(args: string[], report?: string): Promise<{ wallMs: number; report?: BuildReport }> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('node', ['--max-old-space-size=384', 'pipeline/cli/launch.mjs', ...args, ...(report ? ['--report', report] : []), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('node', [`--max-old-space-size=${HEAP_MIB}`, 'pipeline/cli/launch.mjs', ...args, ...(report ? ['--report', report] : []), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build ${args.join(' ')} exited ${code}`))));
   });
   const wallMs = Math.round(performance.now() - started);
