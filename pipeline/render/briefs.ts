@@ -42,6 +42,10 @@ export interface RenderedBrief {
   headings: Heading[];
 }
 
+/** The Markdown templates of the pages, and the layouts and stylesheet: every template file but the partials. */
+const PAGE_TEMPLATES = [...BRIEF_NAMES, 'changes'].map((b) => `${b}.md.hbs`);
+const LAYOUT_FILES = ['layout.html.hbs', 'index.html.hbs', 'dossier.html.hbs', 'style.css'];
+
 /**
  * The templates from the files of the template folders (path → bytes or text), the first folder that has a file
  * winning: a dataset's own templates/ before the defaults. Pure; partials are every `partials/*.md.hbs` of any folder.
@@ -61,7 +65,7 @@ export function templatesFrom(files: ReadonlyMap<string, Uint8Array | string>, f
     for (const path of files.keys()) if (path.startsWith(partials) && path.endsWith('.md.hbs') && !path.slice(partials.length).includes(sep)) partialNames.add(path.slice(partials.length));
   }
   return {
-    markdown: [...[...BRIEF_NAMES, 'changes'].map((b) => read(`${b}.md.hbs`)), ...[...partialNames].sort().map((p) => read(`partials/${p}`))],
+    markdown: [...PAGE_TEMPLATES.map((t) => read(t)), ...[...partialNames].sort().map((p) => read(`partials/${p}`))],
     layout: read('layout.html.hbs'),
     index: read('index.html.hbs'),
     dossier: read('dossier.html.hbs'),
@@ -72,7 +76,7 @@ export function templatesFrom(files: ReadonlyMap<string, Uint8Array | string>, f
 /** Reads the templates of `dirs` (see templatesFrom). */
 export async function readTemplates(dirs: string | readonly string[]): Promise<Templates> {
   const folders = typeof dirs === 'string' ? [dirs] : dirs;
-  const names = [...BRIEF_NAMES, 'changes'].map((b) => `${b}.md.hbs`).concat(['layout.html.hbs', 'index.html.hbs', 'dossier.html.hbs', 'style.css']);
+  const names = [...PAGE_TEMPLATES, ...LAYOUT_FILES];
   const files = new Map<string, string>();
   for (const dir of folders) {
     const partials = (await readdir(join(dir, 'partials')).catch(() => [] as string[])).filter((f) => f.endsWith('.md.hbs')).map((f) => `partials/${f}`);
