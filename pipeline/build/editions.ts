@@ -185,8 +185,8 @@ export function editionPrints(e: RenderedEdition, c: PrintContext): Target[] {
         kind: 'print',
         make: async (printed) => {
           const bound = job.name === 'dossier' ? { parts: await parts(printed) } : {};
-          const r = await printPdf(await c.printer(), { name: `${e.lang}/${job.name}`, file: join(c.stagedDir(), e.lang, `${job.name}.html`), paper: options.paper, metadata: job.metadata, ...bound });
-          return { content: r.pdf, pages: r.pages, passes: r.passes, layout: r.layout };
+          const r = await printPdf(await c.printer(), { name: `${e.lang}/${job.name}`, file: join(c.stagedDir(), e.lang, `${job.name}.html`), paper: options.paper, metadata: job.metadata, withLayout: c.withDossier && job.name !== 'dossier', ...bound });
+          return { content: r.pdf, pages: r.pages, passes: r.passes, ...(r.layout ? { layout: r.layout } : {}) };
         },
       });
     }

@@ -88,6 +88,8 @@ export interface PdfJob {
   marginText?: string;
   /** The parts of a bound document (the dossier's briefs), in order, each with its own PDF's layout where there is one. */
   parts?: readonly PrintedPart[];
+  /** Read the printed file's layout (a brief the dossier binds needs it; another print need not pay for it). */
+  withLayout?: boolean;
 }
 
 /** Where each contents entry of the loaded page points, and which of `parts` (CSS selectors) holds its target. */
@@ -134,7 +136,7 @@ async function pagesFromParts(page: Page, print: (options: PDFOptions) => Promis
  * layout, and a further pass runs only if a heading moved all the same. `passes` counts the prints of the whole
  * document.
  */
-export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number; passes: number; layout: PdfLayout }> {
+export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number; passes: number; layout?: PdfLayout }> {
   const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 300_000 };
   return printer.withPage({ name: job.name, file: job.file }, async (page, print) => {
     await page.addStyleTag({ content: PAPER_CSS[job.paper] });
@@ -145,7 +147,7 @@ export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Ui
     const numbered = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"] span.toc-page') !== null);
     if (!numbered) {
       const raw = await print(options);
-      return { ...finishPdf(raw, job.metadata), passes: 1, layout: await pdfLayout(raw) };
+      return { ...finishPdf(raw, job.metadata), passes: 1, ...(job.withLayout ? { layout: await pdfLayout(raw) } : {}) };
     }
     let passes = 0;
     let pages = job.parts?.some((p) => p.own) ? await pagesFromParts(page, print, job.parts, options) : undefined;
