@@ -33,7 +33,7 @@ validate: deps
 	npm run --silent validate -- $(ARGS)
 
 typecheck: deps
-	npx tsc --noEmit
+	node_modules/.bin/tsc --noEmit --incremental --tsBuildInfoFile .cache/tsbuildinfo
 
 schema: deps
 	npm run --silent schema
@@ -42,9 +42,10 @@ schema: deps
 golden: deps
 	npm run --silent golden
 
+# The type-check keeps its incremental state in .cache/ (about half the time on a second run).
 test: test-tools
-	npx tsc --noEmit
 	@mkdir -p .cache
+	node_modules/.bin/tsc --noEmit --incremental --tsBuildInfoFile .cache/tsbuildinfo
 	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results.json || status=$$?; \
 	node -e 'const r=require("./.cache/test-results.json"); console.log(`tests: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)' || true; \
 	exit $$status

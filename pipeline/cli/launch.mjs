@@ -29,7 +29,8 @@ function newestSource() {
 if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource()) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: { cli: join(root, 'pipeline', 'cli', 'main.ts') },
+    // The PDF-finishing worker is its own entry, beside the command line (pipeline/print/pdf-finish-pool.ts).
+    entryPoints: { cli: join(root, 'pipeline', 'cli', 'main.ts'), 'pdf-finish-worker': join(root, 'pipeline', 'print', 'pdf-finish-worker.ts') },
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -84,6 +84,9 @@ export interface Printer {
   close(): Promise<void>;
 }
 
+/** How long one print may take: a 700-page dossier prints in about half a minute on two free cores. */
+export const PRINT_TIMEOUT_MS = 10 * 60_000;
+
 /** A small counting semaphore: at most `size` pages print at once. */
 function pool(size: number) {
   let active = 0;
@@ -134,6 +137,9 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
+    // A protocol call waits as long as a print may take (puppeteer's own 180 s would cut a long dossier short on a
+    // loaded machine, and its error names no brief).
+    protocolTimeout: PRINT_TIMEOUT_MS,
   });
   const browser = await launching.catch(async (err: unknown) => {
     await rm(profile, { recursive: true, force: true });
@@ -215,7 +221,13 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
         check(job.name, problems);
         if (job.prepare) await job.prepare(page);
         const result = await use(page, async (pdfOptions) => {
-          const bytes = await page.pdf(pdfOptions);
+          const bytes = await page.pdf({ timeout: PRINT_TIMEOUT_MS, ...pdfOptions }).catch((err: unknown) => {
+            // A print that outlasts the time-out is this brief's failure, in words; a closed browser is the caller's.
+            if (err instanceof Error && /timed out|Timeout/i.test(err.message) && browser.connected) {
+              throw new PrintError(job.name, `Chromium did not finish printing within ${PRINT_TIMEOUT_MS / 60_000} minutes (a machine this busy may need the build run again when it is quieter)`);
+            }
+            throw err;
+          });
           check(job.name, problems);
           return bytes;
         });

@@ -191,10 +191,16 @@ export function markArtifacts(content: string): string | undefined {
 }
 
 /**
+ * zlib's default level 6: on a 798-page dossier's content streams, 2 % larger than level 9 (3.26 MB against 3.21 MB)
+ * in a third of the time (212 ms against 612 ms).
+ */
+export const PDF_DEFLATE = { level: 6 } as const;
+
+/**
  * The page content streams that markArtifacts changes, as new stream objects under their old numbers: Flate
- * streams only (a stream with other filters or parameters is left as it is), compressed again with zlib at level 9,
- * whose output depends on the input alone (for one build of zlib: the one Node bundles, as Chromium's own streams
- * depend on the zlib it bundles).
+ * streams only (a stream with other filters or parameters is left as it is), compressed again at PDF_DEFLATE's
+ * level, whose output depends on the input alone (for one build of zlib: the one Node bundles, as Chromium's own
+ * streams depend on the zlib it bundles).
  */
 export function artifactStreams(reader: XrefReader): [number, Buffer][] {
   const out: [number, Buffer][] = [];
@@ -224,7 +230,7 @@ export function artifactStreams(reader: XrefReader): [number, Buffer][] {
     }
     const marked = markArtifacts(content);
     if (marked === undefined) continue;
-    const data = deflateSync(Buffer.from(marked, 'latin1'), { level: 9 });
+    const data = deflateSync(Buffer.from(marked, 'latin1'), PDF_DEFLATE);
     out.push([num, Buffer.concat([Buffer.from(`<</Filter /FlateDecode\n/Length ${data.length}>>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')])]);
   }
   return out;

@@ -4,7 +4,7 @@
 // the whole file packed into object streams (packPdf).
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { artifactStreams } from './pdf-artifacts.ts';
+import { artifactStreams, PDF_DEFLATE } from './pdf-artifacts.ts';
 import { dictEntry, objectDict, pdfArrayItems, refNumber, withDictEntry, XrefReader } from './pdf-objects.ts';
 
 export interface PdfMetadata {
@@ -324,7 +324,7 @@ const OBJECTS_PER_STREAM = 200;
  * The finished PDF written out whole and small (ISO 32000-1 §7.5.7, §7.5.8): every object at its latest version, so
  * what incremental updates superseded is gone; dictionaries and arrays — the structure tree, the outline, fonts'
  * dictionaries, which Chromium writes as plain text — packed into Flate-compressed object streams; streams copied as
- * they are; a compressed cross-reference stream with the trailer's entries. Deterministic: zlib at level 9 gives the
+ * they are; a compressed cross-reference stream with the trailer's entries. Deterministic: zlib at a fixed level gives the
  * same bytes for the same objects.
  */
 export function packPdf(pdf: Buffer): Buffer {
@@ -365,7 +365,7 @@ export function packPdf(pdf: Buffer): Buffer {
       entries.set(num, [2, next, index]);
     });
     const head = `${header.join(' ')}\n`;
-    const data = deflateSync(Buffer.from(head + bodies.join('\n') + '\n', 'latin1'), { level: 9 });
+    const data = deflateSync(Buffer.from(head + bodies.join('\n') + '\n', 'latin1'), PDF_DEFLATE);
     entries.set(next, [1, at]);
     write(Buffer.concat([Buffer.from(`${next} 0 obj\n<</Type /ObjStm /N ${group.length} /First ${Buffer.byteLength(head, 'latin1')} /Filter /FlateDecode /Length ${data.length}>>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream\nendobj\n', 'latin1')]));
     next++;
@@ -392,7 +392,7 @@ export function packPdf(pdf: Buffer): Buffer {
       rows.writeUInt16BE(e[2], row + 5);
     }
   }
-  const xref = deflateSync(rows, { level: 9 });
+  const xref = deflateSync(rows, PDF_DEFLATE);
   const xrefAt = at;
   write(
     Buffer.concat([

@@ -62,7 +62,9 @@ export class XrefReader {
         if (err instanceof TruncatedPdfText && end < this.pdf.length) continue;
         throw err;
       }
-      const value = text.slice(skipPdfSpace(text, head[0].length), valueEnd);
+      // Read again from the bytes rather than sliced from the window: a slice would keep the whole window alive for as
+      // long as the value is (a 700-page dossier's objects, packed, held ten times their size).
+      const value = this.pdf.toString('latin1', offset + skipPdfSpace(text, head[0].length), offset + valueEnd);
       const after = /^\s*stream(?:\r\n|\n)/.exec(text.slice(valueEnd, valueEnd + 16));
       if (!after) return { value };
       const length = dictEntry(value, 'Length');

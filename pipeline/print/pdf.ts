@@ -6,7 +6,8 @@ import type { Paper } from '../data/names.ts';
 import type { Printer } from './browser.ts';
 import { boundContentsPages, type BoundPart, type ContentsTarget } from './contents-pages.ts';
 import { loadMarginFonts } from './page-margins.ts';
-import { finishPdf, type PdfMetadata } from './pdf-finish.ts';
+import type { PdfMetadata } from './pdf-finish.ts';
+import { finishPdfOffThread } from './pdf-finish-pool.ts';
 import { XrefReader } from './pdf-objects.ts';
 
 export type { PdfMetadata } from './pdf-finish.ts';
@@ -137,7 +138,7 @@ async function pagesFromParts(page: Page, print: (options: PDFOptions) => Promis
  * document.
  */
 export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number; passes: number; layout?: PdfLayout }> {
-  const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 300_000 };
+  const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true };
   return printer.withPage({ name: job.name, file: job.file }, async (page, print) => {
     await page.addStyleTag({ content: PAPER_CSS[job.paper] });
     // Before the first print: a margin box whose font faces are not loaded yet prints blank. A face file that fails
@@ -147,7 +148,9 @@ export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Ui
     const numbered = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"] span.toc-page') !== null);
     if (!numbered) {
       const raw = await print(options);
-      return { ...finishPdf(raw, job.metadata), passes: 1, ...(job.withLayout ? { layout: await pdfLayout(raw) } : {}) };
+      // Read before finishing, which takes the bytes (finishing moves no object, so the layout is the same).
+      const layout = job.withLayout ? await pdfLayout(raw) : undefined;
+      return { ...(await finishPdfOffThread(raw, job.metadata)), passes: 1, ...(layout ? { layout } : {}) };
     }
     let passes = 0;
     let pages = job.parts?.some((p) => p.own) ? await pagesFromParts(page, print, job.parts, options) : undefined;
@@ -168,6 +171,6 @@ export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Ui
       pages = layout.destinations;
       if (!moved) break;
     }
-    return { ...finishPdf(pdf!, job.metadata), passes, layout: layout! };
+    return { ...(await finishPdfOffThread(pdf!, job.metadata)), passes, layout: layout! };
   });
 }

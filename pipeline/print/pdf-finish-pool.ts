@@ -1,0 +1,72 @@
+// Finishing printed PDFs off the main thread: finishing a 700-page dossier takes seconds of synchronous work, during
+// which the main thread could neither read the other tab's print from Chromium nor finish another PDF. Up to two
+// worker threads (pdf-finish-worker.ts, bundled beside the command line) finish in parallel; where no bundled worker
+// exists (the sources run by a TypeScript loader, as in the tests) the same function runs on the main thread. Either
+// way the bytes are the same: finishPdf is a pure function of the raw print and the metadata.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { finishPdf, type PdfMetadata } from './pdf-finish.ts';
+import type { FinishReply, FinishRequest } from './pdf-finish-worker.ts';
+
+/** Whether the bytes are the whole of their buffer, which can then be transferred (not a slice of a shared pool). */
+export const ownsBuffer = (bytes: Uint8Array): boolean => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+
+/** The bundled worker: esbuild writes it next to the chunk this module is bundled into (pipeline/cli/launch.mjs). */
+const WORKER_URL = new URL('./pdf-finish-worker.js', import.meta.url);
+
+interface Pending {
+  resolve: (r: { pdf: Uint8Array; pages: number }) => void;
+  reject: (err: Error) => void;
+}
+
+interface FinishThread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+const threads: FinishThread[] = [];
+let nextId = 0;
+const workerFile = (): string | undefined => {
+  if (WORKER_URL.protocol !== 'file:') return undefined;
+  const path = fileURLToPath(WORKER_URL);
+  return existsSync(path) ? path : undefined;
+};
+
+function startThread(file: string): FinishThread {
+  const thread: FinishThread = { worker: new Worker(file), pending: new Map() };
+  const failAll = (err: Error) => {
+    for (const p of thread.pending.values()) p.reject(err);
+    thread.pending.clear();
+    if (threads.includes(thread)) threads.splice(threads.indexOf(thread), 1);
+  };
+  thread.worker.on('message', (reply: FinishReply) => {
+    const p = thread.pending.get(reply.id);
+    thread.pending.delete(reply.id);
+    // An idle worker does not keep the process alive.
+    if (thread.pending.size === 0) thread.worker.unref();
+    if ('error' in reply) p?.reject(new Error(reply.error));
+    else p?.resolve({ pdf: reply.pdf, pages: reply.pages });
+  });
+  thread.worker.on('error', failAll);
+  thread.worker.on('exit', (code) => failAll(new Error(`the PDF-finishing worker exited (${code})`)));
+  thread.worker.unref();
+  threads.push(thread);
+  return thread;
+}
+
+/** finishPdf, on a worker thread where there is one to start: the least busy of up to two. `raw` is handed over. */
+export function finishPdfOffThread(raw: Uint8Array, metadata: PdfMetadata): Promise<{ pdf: Uint8Array; pages: number }> {
+  const file = workerFile();
+  if (!file) return Promise.resolve(finishPdf(raw, metadata));
+  const idle = threads.find((t) => t.pending.size === 0);
+  const thread = idle ?? (threads.length < Math.min(2, availableParallelism()) ? startThread(file) : threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a)));
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    thread.pending.set(id, { resolve, reject });
+    thread.worker.ref();
+    const request: FinishRequest = { id, raw, metadata };
+    thread.worker.postMessage(request, ownsBuffer(raw) ? [raw.buffer as ArrayBuffer] : []);
+  });
+}
