@@ -44,9 +44,25 @@ interface DataString {
 
 type KeyPath = (string | number)[];
 
+interface ScalarString {
+  value: string;
+  offset: number;
+  path: KeyPath;
+  parent: Node | null;
+}
+
+/** Each parsed document's strings: a document is shared by every validation of the same text (yaml-source.ts). */
+const stringsByDoc = new WeakMap<YamlSource['doc'], readonly ScalarString[]>();
+
 /** Every string scalar of a file with its key path. Aliases are left out: what they point to is visited anyway. */
-function stringsOf(source: YamlSource): { value: string; offset: number; path: KeyPath; parent: Node | null }[] {
-  const found: { value: string; offset: number; path: KeyPath; parent: Node | null }[] = [];
+function stringsOf(source: YamlSource): readonly ScalarString[] {
+  let found = stringsByDoc.get(source.doc);
+  if (!found) stringsByDoc.set(source.doc, (found = readStrings(source)));
+  return found;
+}
+
+function readStrings(source: YamlSource): ScalarString[] {
+  const found: ScalarString[] = [];
   const walk = (node: unknown, path: KeyPath, parent: Node | null) => {
     if (isScalar(node)) {
       if (typeof node.value === 'string' && node.range) found.push({ value: node.value, offset: node.range[0], path, parent });
