@@ -7,8 +7,12 @@ export default defineConfig({
       // production: it would load micromark's debug builds (assertions and debug calls on every token).
       name: 'no-development-condition',
       configResolved(config) {
-        const resolve = config.ssr.resolve as { conditions?: string[] } | undefined;
-        if (resolve?.conditions) resolve.conditions = resolve.conditions.filter((c) => c !== 'development' && c !== 'development|production');
+        const production = (resolve: { conditions?: string[] } | undefined) => {
+          if (resolve?.conditions) resolve.conditions = resolve.conditions.filter((c) => c !== 'development' && c !== 'development|production');
+        };
+        production(config.ssr.resolve);
+        // Vite 6+ resolves each environment (the one vitest runs tests in too) by its own conditions.
+        for (const environment of Object.values(config.environments ?? {})) production(environment.resolve);
       },
     },
   ],

@@ -177,12 +177,9 @@ describe('the loader and validator, fuzzed', () => {
   /** Every message is positioned and names a rule of the catalog; nothing throws. */
   const wellFormed = (files: Map<string, string | Uint8Array>) => {
     const result = validateTexts(files);
-    for (const d of result.diagnostics) {
-      expect(d.line).toBeGreaterThanOrEqual(1);
-      expect(d.column).toBeGreaterThanOrEqual(1);
-      expect(ruleIds.has(d.rule), d.rule).toBe(true);
-      expect(d.message.length).toBeGreaterThan(10);
-    }
+    // One expectation for all the messages (a failure lists the ill-formed ones): four for each message were about
+    // a tenth of the fuzzing's time.
+    expect(result.diagnostics.filter((d) => !(d.line >= 1 && d.column >= 1 && ruleIds.has(d.rule) && d.message.length > 10))).toEqual([]);
     if (!result.dataset) expect(result.diagnostics.some((d) => d.severity === 'error')).toBe(true);
   };
 

@@ -31,7 +31,8 @@ const UNPRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\
 
 /** A string value of a data file, where it starts, and what the briefs make of it. */
 interface DataString {
-  source: YamlSource;
+  /** The file and text it stands in, to place a message. */
+  source: Pick<YamlSource, 'file' | 'text' | 'lineCounter'>;
   value: string;
   offset: number;
   /**
@@ -44,9 +45,16 @@ interface DataString {
 
 type KeyPath = (string | number)[];
 
+interface ScalarString {
+  value: string;
+  offset: number;
+  path: KeyPath;
+  parent: Node | null;
+}
+
 /** Every string scalar of a file with its key path. Aliases are left out: what they point to is visited anyway. */
-function stringsOf(source: YamlSource): { value: string; offset: number; path: KeyPath; parent: Node | null }[] {
-  const found: { value: string; offset: number; path: KeyPath; parent: Node | null }[] = [];
+function stringsOf(source: YamlSource): ScalarString[] {
+  const found: ScalarString[] = [];
   const walk = (node: unknown, path: KeyPath, parent: Node | null) => {
     if (isScalar(node)) {
       if (typeof node.value === 'string' && node.range) found.push({ value: node.value, offset: node.range[0], path, parent });
@@ -74,23 +82,40 @@ function dataLanguage(sources: readonly YamlSource[]): string | undefined {
   return typeof language === 'string' ? language : undefined;
 }
 
+/**
+ * Each parsed document's strings, by the file it is read as and the data's script: a document is shared by every
+ * validation of the same text (yaml-source.ts), so an unchanged file is not walked again.
+ */
+const stringsByDoc = new WeakMap<YamlSource['doc'], Map<string, readonly DataString[]>>();
+
 /** Every string of the data with what the briefs do with it. */
 function dataStrings(sources: readonly YamlSource[]): DataString[] {
   const dataScript = scriptOf(dataLanguage(sources) ?? '');
-  return sources.flatMap((source) =>
-    stringsOf(source).map(({ value, offset, path, parent }): DataString => {
-      const key = path.at(-1);
-      const base = { source, value, offset };
-      if (key === 'url') return { ...base, role: 'link' };
-      if (source.file === 'publication.yaml' && ((path[1] === 'zh_hans' && key === 'form') || path[1] === 'zh_hans_publication')) return { ...base, role: 'form', script: 'Hans' };
-      if (source.file === 'publication.yaml' && path[1] === 'verbatim' && key === 'text') return { ...base, role: 'passage', script: scriptOf(sibling(parent, 'language') ?? '') };
-      if (source.file === 'sources.yaml' && key === 'title') {
-        const script = scriptOf(sibling(parent, 'language') ?? '');
-        if (script !== undefined && script !== dataScript) return { ...base, role: 'passage', script };
-      }
-      return { ...base, role: 'text', script: dataScript };
-    }),
-  );
+  return sources.flatMap((source) => {
+    let byReading = stringsByDoc.get(source.doc);
+    if (!byReading) stringsByDoc.set(source.doc, (byReading = new Map()));
+    const reading = `${source.file}\n${dataScript}`;
+    let found = byReading.get(reading);
+    if (!found) byReading.set(reading, (found = fileStrings(source, dataScript)));
+    return found;
+  });
+}
+
+/** The strings of one file, each with its role; `dataScript` decides which source titles are passages. */
+function fileStrings(source: YamlSource, dataScript: Script | undefined): DataString[] {
+  const place = { file: source.file, text: source.text, lineCounter: source.lineCounter };
+  return stringsOf(source).map(({ value, offset, path, parent }): DataString => {
+    const key = path.at(-1);
+    const base = { source: place, value, offset };
+    if (key === 'url') return { ...base, role: 'link' };
+    if (source.file === 'publication.yaml' && ((path[1] === 'zh_hans' && key === 'form') || path[1] === 'zh_hans_publication')) return { ...base, role: 'form', script: 'Hans' };
+    if (source.file === 'publication.yaml' && path[1] === 'verbatim' && key === 'text') return { ...base, role: 'passage', script: scriptOf(sibling(parent, 'language') ?? '') };
+    if (source.file === 'sources.yaml' && key === 'title') {
+      const script = scriptOf(sibling(parent, 'language') ?? '');
+      if (script !== undefined && script !== dataScript) return { ...base, role: 'passage', script };
+    }
+    return { ...base, role: 'text', script: dataScript };
+  });
 }
 
 const position = (s: DataString, char: string, index?: number) => {

@@ -88,13 +88,26 @@ function fontOf(f: FontFamily, weight: number): fontkit.Font {
   return font;
 }
 
+/**
+ * What each edition's faces lack, by character, as far as asked: the fonts do not change under a running process,
+ * and a validation asks about every character of the data again (about a thousand cmap look-ups for a small dataset).
+ */
+const missingByLang = new Map<Lang, Map<number, readonly MissingGlyph[]>>();
+
 /** The characters that some family and weight of an edition cannot draw, by the complete font's own cmap. */
 export function missingGlyphs(codePoints: readonly number[], lang: Lang = 'zh-Hant'): MissingGlyph[] {
+  let known = missingByLang.get(lang);
+  if (!known) missingByLang.set(lang, (known = new Map()));
+  let faces: { f: FontFamily; weight: number; font: fontkit.Font }[] | undefined;
   const missing: MissingGlyph[] = [];
-  const faces = familiesOf(lang).flatMap((f) => f.weights.map((weight) => ({ f, weight, font: fontOf(f, weight) })));
   for (const cp of codePoints) {
-    if (!needsGlyph(cp)) continue;
-    for (const { f, weight, font } of faces) if (!font.hasGlyphForCodePoint(cp)) missing.push({ codePoint: cp, char: String.fromCodePoint(cp), family: f.family, weight });
+    let lacking = known.get(cp);
+    if (!lacking) {
+      faces ??= familiesOf(lang).flatMap((f) => f.weights.map((weight) => ({ f, weight, font: fontOf(f, weight) })));
+      lacking = needsGlyph(cp) ? faces.filter(({ font }) => !font.hasGlyphForCodePoint(cp)).map(({ f, weight }) => ({ codePoint: cp, char: String.fromCodePoint(cp), family: f.family, weight })) : [];
+      known.set(cp, lacking);
+    }
+    for (const m of lacking) missing.push({ ...m });
   }
   return missing;
 }

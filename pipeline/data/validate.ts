@@ -122,7 +122,21 @@ function schemaDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic | unde
   }
 }
 
+/**
+ * Each parsed document's schema messages, by the schema it was checked against: a document is shared by every
+ * validation of the same text (yaml-source.ts), and its value, made afresh each time, is always the same.
+ */
+const schemaMessages = new WeakMap<YamlSource['doc'], Map<DataFileName, readonly Diagnostic[]>>();
+
 function schemaDiagnostics(source: YamlSource, name: DataFileName): Diagnostic[] {
+  let byName = schemaMessages.get(source.doc);
+  if (!byName) schemaMessages.set(source.doc, (byName = new Map()));
+  let found = byName.get(name);
+  if (!found) byName.set(name, (found = checkSchema(source, name)));
+  return found.map((d) => ({ ...d }));
+}
+
+function checkSchema(source: YamlSource, name: DataFileName): Diagnostic[] {
   const validate = validators().get(name)!;
   if (validate(source.value)) return [];
   const out: Diagnostic[] = [];

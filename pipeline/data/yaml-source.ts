@@ -30,25 +30,78 @@ const YAML_RULES: Record<string, RuleId> = {
   MULTIPLE_DOCS: 'multiple-documents',
 };
 
+/** A syntax message of a text, before it is known which file holds the text. */
+type Problem = Omit<Diagnostic, 'file'>;
+
+/** The line and column of an offset, read from the text itself (right even where the parser never ran). */
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
 /** Parses one data file. Pure: text in, document and syntax messages out. */
 export function parseYamlSource(file: string, text: string): YamlSource {
-  const diagnostics: Diagnostic[] = [];
-  const lineCounter = new LineCounter();
-  // Read from the text itself, so a position is right even where the parser never ran (a file nested too deep).
-  const at = (offset: number) => {
-    const before = text.slice(0, offset).split('\n');
-    return { line: before.length, column: before.at(-1)!.length + 1 };
-  };
-  const push = (offset: number, message: string, rule: RuleId) =>
-    diagnostics.push({ file, ...at(offset), severity: 'error', message, rule });
+  const { doc, lineCounter, problems, composed } = parsed(text);
+  const diagnostics: Diagnostic[] = problems.map((p) => ({ file, ...p }));
+  let value: unknown;
+  if (composed && doc.errors.length === 0) {
+    // Made afresh for every caller: the dataset's objects are the caller's to keep or change.
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_NODES });
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      const message = `aliases expand to more than ${MAX_ALIAS_NODES} nodes (expected at most ${MAX_ALIAS_NODES}; write the repeated values out, or reuse fewer)`;
+      diagnostics.push({ file, ...positionIn(text, firstAlias(doc) ?? 0), severity: 'error', message, rule: 'alias-limit' });
+    }
+  }
+  return { file, text, doc, lineCounter, value, diagnostics };
+}
+
+interface ParsedText {
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  problems: readonly Problem[];
+  /** False where the text was refused before composing (nested too deep): it has no value. */
+  composed: boolean;
+}
+
+/**
+ * The parse of a text, kept for the last few texts: a dataset is mostly files that did not change since the last
+ * validation (in the dev loop, in the tests). Later stages only read the document and its line counter (positions,
+ * string values), so sharing them is safe; large files are not kept, so memory stays bounded.
+ */
+const PARSED_TEXTS = 32;
+const PARSED_MAX_CHARS = 256 * 1024;
+const parsedTexts = new Map<string, ParsedText>();
+
+function parsed(text: string): ParsedText {
+  const kept = parsedTexts.get(text);
+  if (kept) {
+    // Most recently used last, so the files that stay the same stay kept.
+    parsedTexts.delete(text);
+    parsedTexts.set(text, kept);
+    return kept;
+  }
+  const result = parseText(text);
+  if (text.length <= PARSED_MAX_CHARS) {
+    if (parsedTexts.size >= PARSED_TEXTS) parsedTexts.delete(parsedTexts.keys().next().value!);
+    parsedTexts.set(text, result);
+  }
+  return result;
+}
+
+function parseText(text: string): ParsedText {
+  const problems: Problem[] = [];
+  const push = (offset: number, message: string, rule: RuleId) => problems.push({ ...positionIn(text, offset), severity: 'error', message, rule });
 
   // Deeper nesting than any dataset needs would exhaust the composer's stack: measured on the parser's flat token
   // stream first, and refused with where it goes too deep. The same tokens are then composed: the text is parsed once.
-  const { tokens, lineStarts, deep } = lexed(text);
-  lineCounter.lineStarts = [...lineStarts];
+  const lineCounter = new LineCounter();
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = tooDeepAt(tokens);
   if (deep !== undefined) {
     push(deep, `collections nested more than ${MAX_NESTING} levels deep (expected at most ${MAX_NESTING}; the data's own records nest six)`, 'too-deep');
-    return { file, text, doc: parseDocument('', { lineCounter: new LineCounter() }), lineCounter: new LineCounter(), value: undefined, diagnostics };
+    return { doc: parseDocument('', { lineCounter: new LineCounter() }), lineCounter: new LineCounter(), problems, composed: false };
   }
   // YAML 1.2 allows a byte-order mark and Windows editors write one: it is not part of the text.
   const doc = composeDocument(tokens, text.length, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
@@ -71,47 +124,8 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const offset = /^Flow (map|sequence)\b/.test(message) ? (flowOpeningEndingAt(doc, e.pos[0]) ?? e.pos[0]) : e.pos[0];
     push(offset, what, rule);
   }
-  for (const w of doc.warnings) {
-    const { line, column } = at(w.pos[0]);
-    diagnostics.push({ file, line, column, severity: 'warning', message: w.message.split('\n')[0]!, rule: 'yaml-warning' });
-  }
-  let value: unknown;
-  if (doc.errors.length === 0) {
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_NODES });
-    } catch (err) {
-      if (!(err instanceof ReferenceError)) throw err;
-      push(firstAlias(doc) ?? 0, `aliases expand to more than ${MAX_ALIAS_NODES} nodes (expected at most ${MAX_ALIAS_NODES}; write the repeated values out, or reuse fewer)`, 'alias-limit');
-    }
-  }
-  return { file, text, doc, lineCounter, value, diagnostics };
-}
-
-/**
- * The parser's tokens of a text, its line starts and where it nests too deep, kept for the last few texts: a dataset
- * is mostly files that did not change since the last validation (in the dev loop, in the tests). The composer only
- * reads tokens, so sharing them is safe; large files are not kept, so memory stays bounded.
- */
-const LEXED_TEXTS = 32;
-const LEXED_MAX_CHARS = 256 * 1024;
-const lexedTexts = new Map<string, { tokens: readonly CST.Token[]; lineStarts: readonly number[]; deep: number | undefined }>();
-
-function lexed(text: string): { tokens: readonly CST.Token[]; lineStarts: readonly number[]; deep: number | undefined } {
-  const kept = lexedTexts.get(text);
-  if (kept) {
-    // Most recently used last, so the files that stay the same stay kept.
-    lexedTexts.delete(text);
-    lexedTexts.set(text, kept);
-    return kept;
-  }
-  const lineCounter = new LineCounter();
-  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
-  const result = { tokens, lineStarts: lineCounter.lineStarts, deep: tooDeepAt(tokens) };
-  if (text.length <= LEXED_MAX_CHARS) {
-    if (lexedTexts.size >= LEXED_TEXTS) lexedTexts.delete(lexedTexts.keys().next().value!);
-    lexedTexts.set(text, result);
-  }
-  return result;
+  for (const w of doc.warnings) problems.push({ ...positionIn(text, w.pos[0]), severity: 'warning', message: w.message.split('\n')[0]!, rule: 'yaml-warning' });
+  return { doc, lineCounter, problems, composed: true };
 }
 
 /** YAML's parseDocument over tokens already read: the first document, and an error for any second one. */

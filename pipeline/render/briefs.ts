@@ -91,8 +91,17 @@ export async function readTemplates(dirs: string | readonly string[]): Promise<T
   return templatesFrom(files, folders);
 }
 
-/** An HTML template (Handlebars with its own HTML escaping); errors name the template, line and column. */
+/** Each HTML template compiled once: the layout serves every page of every edition, build after build. */
+const compiledHtml = new WeakMap<TemplateSource, Handlebars.TemplateDelegate>();
+
 function compileHtml(t: TemplateSource): Handlebars.TemplateDelegate {
+  let fn = compiledHtml.get(t);
+  if (!fn) compiledHtml.set(t, (fn = compileHtmlTemplate(t)));
+  return fn;
+}
+
+/** An HTML template (Handlebars with its own HTML escaping); errors name the template, line and column. */
+function compileHtmlTemplate(t: TemplateSource): Handlebars.TemplateDelegate {
   const hb = Handlebars.create();
   let fn: Handlebars.TemplateDelegate;
   try {

@@ -15,7 +15,7 @@ import remarkCjkFriendly from 'remark-cjk-friendly';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import { visit } from 'unist-util-visit';
+import { isType, walk } from './walk.ts';
 import { rehypeKeepTogether, remarkLanguageSpans } from './typography.ts';
 import type { Locale } from '../views/locale.ts';
 
@@ -41,10 +41,12 @@ const el = (tagName: string, properties: Element['properties'], children: Elemen
 
 const MAX_TOC_ENTRIES = 24;
 
+const isElement = isType<Element>('element');
+
 /** A heading ending in ` {#id}` (as Pandoc writes it) gets that id; the marker is not part of its text. */
 function remarkHeadingIds() {
   return (tree: MdastRoot) => {
-    visit(tree, 'heading', (node: MdastHeading) => {
+    walk(tree, isType<MdastHeading>('heading'), (node) => {
       const last = node.children[node.children.length - 1];
       if (last?.type !== 'text') return;
       const m = /\s*\{#([A-Za-z][\w-]*)\}$/.exec(last.value);
@@ -79,7 +81,7 @@ function remarkGfmParts(this: unknown) {
 /** Every heading with an id, in document order. */
 function headingsOf(tree: Root): Heading[] {
   const headings: Heading[] = [];
-  visit(tree, 'element', (node: Element) => {
+  walk(tree, isElement, (node) => {
     const depth = /^h([1-6])$/.exec(node.tagName)?.[1];
     if (depth && node.properties.id) headings.push({ depth: Number(depth), id: String(node.properties.id), text: toString(node).trim() });
   });
@@ -129,7 +131,7 @@ function rehypeToc(options: { label: string; headings: readonly Heading[] }) {
  */
 function rehypeGlueNoteMarks() {
   return (tree: Root) => {
-    visit(tree, 'element', (node: Element, index, parent) => {
+    walk<Element, Root | Element>(tree, isElement, (node, index, parent) => {
       if (node.tagName !== 'sup' || !parent || index === undefined) return;
       const ref = node.children.find((c): c is Element => c.type === 'element' && c.properties.dataFootnoteRef !== undefined);
       if (!ref) return;
@@ -172,7 +174,7 @@ const svgDataUrl = (svg: string): string => `data:image/svg+xml;base64,${Buffer.
 function rehypeTaskBoxes(options: { settled: string; followUp: string }) {
   const src = { settled: svgDataUrl(TASK_BOX_SVG.settled), followUp: svgDataUrl(TASK_BOX_SVG.followUp) };
   return (tree: Root) => {
-    visit(tree, 'element', (node: Element, index, parent) => {
+    walk<Element, Root | Element>(tree, isElement, (node, index, parent) => {
       if (node.tagName !== 'input' || node.properties.type !== 'checkbox' || !parent || index === undefined) return;
       const checked = node.properties.checked === true;
       parent.children[index] = el(
@@ -187,7 +189,7 @@ function rehypeTaskBoxes(options: { settled: string; followUp: string }) {
 /** GFM column alignment arrives as the obsolete `align` attribute; a class carries it to the stylesheet instead. */
 function rehypeAlignToClass() {
   return (tree: Root) => {
-    visit(tree, 'element', (node: Element) => {
+    walk(tree, isElement, (node) => {
       const align = node.properties.align;
       if ((node.tagName === 'td' || node.tagName === 'th') && typeof align === 'string') {
         delete node.properties.align;
@@ -202,7 +204,7 @@ function rehypePrefixIds(options: { prefix: string }) {
   const { prefix } = options;
   return (tree: Root) => {
     if (!prefix) return;
-    visit(tree, 'element', (node: Element) => {
+    walk(tree, isElement, (node) => {
       const p = node.properties;
       if (typeof p.id === 'string') p.id = prefix + p.id;
       if (typeof p.href === 'string' && p.href.startsWith('#')) p.href = `#${prefix}${p.href.slice(1)}`;

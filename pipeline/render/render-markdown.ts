@@ -83,26 +83,27 @@ function requireDefinedArguments(name: string, fn: (...args: unknown[]) => unkno
  * The helpers every Markdown template may use: escaping, citations, heading ids, task boxes and notes. They format
  * nothing: the view models hand over every value worded and ready to print.
  */
-function markdownHelpers(passages: readonly ForeignPassage[]): Record<string, (...args: unknown[]) => unknown> {
-  const text = (value: unknown) => escapeMarkdownMarking(String(value), passages);
+function markdownHelpers(): Record<string, (...args: unknown[]) => unknown> {
   const args = (a: unknown[]) => a.slice(0, -1); // Handlebars passes its options last
   const options = (a: unknown[]) => a[a.length - 1] as HelperOptions;
+  // The passages ride in the render's data (as `@`-variables do), so one compiled set serves every dataset.
+  const text = (value: unknown, a: unknown[]) => escapeMarkdownMarking(String(value), (options(a).data as RenderData).passages);
   return {
     md(...a) {
       const [value] = args(a);
       if (value instanceof SafeString) return value.toString();
       if (value === undefined) throw positionedError(`"${String(options(a).hash.expression)}" not defined`, options(a));
       if (value === null) return '';
-      return text(value);
+      return text(value, a);
     },
     lang(...a) {
       // `{{lang nameEn "en"}}`: words of another language, marked as such (a screen reader changes voice, the
       // stylesheet justifies and breaks them as Latin). A null language means the page's own.
       const [value, tag] = args(a) as [string, string | null];
-      if (tag === null || tag === undefined) return new SafeString(text(value));
+      if (tag === null || tag === undefined) return new SafeString(text(value, a));
       if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(tag)) throw positionedError(`"${tag}" is not a language tag`, options(a));
       const name = options(a).hash.name === true ? ' class="name"' : '';
-      return new SafeString(`<span lang="${tag}"${name}>${text(value)}</span>`);
+      return new SafeString(`<span lang="${tag}"${name}>${text(value, a)}</span>`);
     },
     cite(...a) {
       const [labels] = args(a) as [readonly string[]];
@@ -123,7 +124,7 @@ function markdownHelpers(passages: readonly ForeignPassage[]): Record<string, (.
     footnote(...a) {
       const [note] = args(a) as [Footnote];
       const url = note.url && /^https?:\/\/[^\s<>]+$/.test(note.url) ? `${escapeInline(note.urlSeparator)}<${note.url}>` : '';
-      const body = note.lang ? `<span lang="${note.lang}">${text(note.text)}</span>` : text(note.text);
+      const body = note.lang ? `<span lang="${note.lang}">${text(note.text, a)}</span>` : text(note.text, a);
       return new SafeString(`[^${note.label}]: ${body}${url}`);
     },
   };
@@ -183,21 +184,24 @@ export interface MarkdownRenderer {
   render(template: string, view: unknown): string;
 }
 
-/**
- * Compiles the brief templates and partials once. `templates` maps a template file (`chronology.md.hbs`,
- * `partials/cite.md.hbs`) to its text; partials are named by their file name without folder and extension. Data text
- * holding one of `passages` prints it marked with its language.
- */
-export function createMarkdownRenderer(templates: readonly TemplateSource[], passages: readonly ForeignPassage[] = []): MarkdownRenderer {
+/** What every render hands its helpers besides the view: the foreign passages of the dataset being printed. */
+interface RenderData {
+  passages: readonly ForeignPassage[];
+}
+
+type CompiledTemplate = (context: unknown, options?: Handlebars.RuntimeOptions) => string;
+
+/** The templates (partials registered, not listed) compiled by one Handlebars environment with the Markdown helpers. */
+function compileTemplates(templates: readonly TemplateSource[]): Map<string, CompiledTemplate> {
   const hb = Handlebars.create();
-  const helpers = markdownHelpers(passages);
+  const helpers = markdownHelpers();
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, name === 'md' ? fn : requireDefinedArguments(name, fn));
   for (const name of ['each', 'if', 'unless', 'with']) {
     hb.registerHelper(name, requireDefinedArguments(name, hb.helpers[name] as (...args: unknown[]) => unknown));
   }
   const helperNames = new Set(Object.keys(helpers));
 
-  const compile = (t: TemplateSource) => {
+  const compile = (t: TemplateSource): CompiledTemplate => {
     let ast: hbs.AST.Program;
     try {
       ast = hb.parse(t.text);
@@ -207,7 +211,7 @@ export function createMarkdownRenderer(templates: readonly TemplateSource[], pas
     escapeMustaches(ast, t.file, helperNames);
     const fn = hb.compile(ast, { strict: true, noEscape: true, preventIndent: true });
     // Errors inside a partial are positioned in the partial: tag them with its file on the way out.
-    return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+    return (context, options) => {
       try {
         return fn(context, options);
       } catch (err) {
@@ -219,21 +223,38 @@ export function createMarkdownRenderer(templates: readonly TemplateSource[], pas
     };
   };
 
-  const compiled = new Map<string, ReturnType<typeof compile>>();
+  const compiled = new Map<string, CompiledTemplate>();
   for (const t of templates) {
     const fn = compile(t);
     if (t.file.startsWith('partials/')) {
       hb.registerPartial(t.file.replace(/^partials\//, '').replace(/\.md\.hbs$/, ''), fn as unknown as Handlebars.Template);
     } else compiled.set(t.file, fn);
   }
+  return compiled;
+}
 
+/**
+ * Each list of templates compiled once, whatever the passages: compiling (Handlebars compiles on a template's first
+ * render) cost more than rendering every brief. A list of templates is not changed once read.
+ */
+const compiledSets = new WeakMap<readonly TemplateSource[], Map<string, CompiledTemplate>>();
+
+/**
+ * Compiles the brief templates and partials once. `templates` maps a template file (`chronology.md.hbs`,
+ * `partials/cite.md.hbs`) to its text; partials are named by their file name without folder and extension. Data text
+ * holding one of `passages` prints it marked with its language.
+ */
+export function createMarkdownRenderer(templates: readonly TemplateSource[], passages: readonly ForeignPassage[] = []): MarkdownRenderer {
+  let compiled = compiledSets.get(templates);
+  if (!compiled) compiledSets.set(templates, (compiled = compileTemplates(templates)));
+  const data: RenderData = { passages };
   return {
     render(template, view) {
       const fn = compiled.get(template);
       if (!fn) throw new Error(`no template ${template}`);
       let text: string;
       try {
-        text = fn(view);
+        text = fn(view, { data });
       } catch (err) {
         const file = (err as { templateFile?: string }).templateFile ?? template;
         throw templateError(file, err, 'template-runtime');

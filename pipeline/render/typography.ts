@@ -3,7 +3,7 @@
 // foreign words marked with their language. The data stays as its source wrote it; only what is printed changes.
 import type { Element, ElementContent, Root, Text } from 'hast';
 import type { Html, Nodes, Parent, PhrasingContent, Root as MdastRoot } from 'mdast';
-import { SKIP, visit } from 'unist-util-visit';
+import { isType, walk } from './walk.ts';
 import type { Locale } from '../views/locale.ts';
 
 /**
@@ -29,7 +29,7 @@ export function keepTogetherPattern(locale: Locale): RegExp {
 export function rehypeKeepTogether(options: { locale: Locale }) {
   const pattern = keepTogetherPattern(options.locale);
   return (tree: Root) => {
-    visit(tree, 'text', (node: Text, index, parent) => {
+    walk<Text, Root | Element>(tree, isType<Text>('text'), (node, index, parent) => {
       if (!parent || index === undefined || (parent.type === 'element' && isNowrap(parent))) return;
       const parts: ElementContent[] = [];
       let last = 0;
@@ -42,7 +42,7 @@ export function rehypeKeepTogether(options: { locale: Locale }) {
       if (parts.length === 0) return;
       if (last < node.value.length) parts.push({ type: 'text', value: node.value.slice(last) });
       (parent.children as ElementContent[]).splice(index, 1, ...parts);
-      return [SKIP, index + parts.length];
+      return index + parts.length;
     });
   };
 }
@@ -58,7 +58,7 @@ const LANG_OPEN = /^<span lang="([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)"(?: class=
  */
 export function remarkLanguageSpans() {
   return (tree: MdastRoot) => {
-    visit(tree, (node: Nodes) => {
+    walk<Nodes>(tree, null, (node) => {
       if (!('children' in node)) return;
       const parent = node as Parent;
       for (let i = 0; i < parent.children.length; i++) {
