@@ -138,23 +138,36 @@ describe('safe writes', () => {
     const o = { ...options({ langs: ['zh-Hant'], formats: ['md', 'html', 'pdf'] }), dataDir: join(work, 'kill-data'), outDir: dir };
     await build({ ...o, printer });
     const before = snapshot(dir);
-    // The killed build: the real data, one edition, whose prints take long enough that 300 ms after the browser
-    // starts they are under way. Pages and PDFs, no EPUB: the EPUB's font subsets would only delay the browser's start.
-    cpSync(join(ROOT, 'data'), join(work, 'kill-real-data'), { recursive: true });
+    // The killed build: the minimal fixture with another end date and an outcome in other words of the same
+    // characters (so the same font subsets): every brief prints otherwise, so any of its files that slipped into the
+    // previous outputs would differ from them. Pages and PDFs, no EPUB. "While printing" is aimed, not timed: the
+    // kill goes when the first PDF is made, and the dossier, which waits for every brief's layout, is still to print.
+    const killData = join(work, 'kill-other-data');
+    cpSync(MINIMAL, killData, { recursive: true });
+    const edit = (file: string, from: string, to: string) => {
+      const text = readFileSync(join(killData, file), 'utf8');
+      expect(text).toContain(from);
+      writeFileSync(join(killData, file), text.replace(from, to));
+    };
+    edit('dialogues.yaml', 'end: 2021-03-19', 'end: 2021-03-20');
+    edit('outcomes.yaml', 'text: 加強合作', 'text: 合作加強');
     // Its own browser, which the kill must take down with it.
-    const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', join(work, 'kill-real-data'), '--out', dir, '--lang', 'zh-Hant', '--format', 'md,html,pdf', '--force'], { cwd: ROOT });
+    const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', killData, '--out', dir, '--lang', 'zh-Hant', '--format', 'md,html,pdf', '--force'], { cwd: ROOT });
     let output = '';
     const browserPid = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const pid = /browser: .* pid (\d+)/.exec(output)?.[1];
-        if (pid) resolve(Number(pid));
+        if (pid && /^ *made \S+\.pdf /m.test(output)) resolve(Number(pid));
       });
       child.on('exit', () => reject(new Error(`the build ended before printing:\n${output}`)));
     });
-    await new Promise((r) => setTimeout(r, 300)); // mid-print
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
+    // Killed while printing: a PDF was made, not all four.
+    const printed = output.match(/^ *made \S+\.pdf /gm)?.length ?? 0;
+    expect(printed).toBeGreaterThanOrEqual(1);
+    expect(printed).toBeLessThan(4);
     expect(snapshot(dir)).toEqual(before);
     // Chromium, on a pipe to the dead build, goes too.
     for (let i = 0; i < 50 && processAlive(browserPid); i++) await new Promise((r) => setTimeout(r, 100));

@@ -46,10 +46,10 @@ let whole: string;
 let shards: string[];
 
 beforeAll(async () => {
-  // One browser for the three builds; every output folder lies under `work`, the folder it may read.
+  // One browser for the three builds, made at once (each has its own output folder); every output folder lies under
+  // `work`, the folder it may read.
   printer = await openPrinter(work);
-  whole = await buildCopy('whole');
-  shards = [await buildCopy('shard-1', { index: 1, count: 2 }), await buildCopy('shard-2', { index: 2, count: 2 })];
+  [whole, ...shards] = await Promise.all([buildCopy('whole'), buildCopy('shard-1', { index: 1, count: 2 }), buildCopy('shard-2', { index: 2, count: 2 })]);
 }, 300_000);
 
 describe('assembling shards', () => {

@@ -154,6 +154,8 @@ export { PROFILE_PREFIX };
 export async function removeStaleProfiles(): Promise<void> {
   for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
     const pid = Number(/^dialogue-briefs-chromium-(\d+)-/.exec(name)?.[1]);
-    if (Number.isInteger(pid) && !processAlive(pid)) await rm(join(tmpdir(), name), { recursive: true, force: true });
+    // The Chromium of a build killed a moment ago may still be exiting and writing into it (ENOTEMPTY): tidying is
+    // not this build's work, so it is left for the next build rather than failing this one.
+    if (Number.isInteger(pid) && !processAlive(pid)) await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
