@@ -1,12 +1,14 @@
 // Runs EPUBCheck (the W3C's EPUB validator, a Java program) on files and reads its JSON reports. Several files are
 // checked in one JVM, whose start-up is most of a run; the JIT is held to its quick first tier, which halves the CPU
-// time of a run this short and changes nothing of what is checked.
+// time of a run this short and changes nothing of what is checked. The books the global setup builds are checked
+// there, in one JVM for the whole test run; a test asking for the same bytes gets that run's report.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ROOT } from './helpers.ts';
 
@@ -71,9 +73,9 @@ async function batchRunner(jar: string): Promise<string | undefined> {
 }
 
 /** Runs Java; returns what it wrote, for a message should a report be missing. */
-const java = (args: string[]): Promise<string> =>
+const java = (args: string[], signal?: AbortSignal): Promise<string> =>
   // EPUBCheck exits non-zero when it finds errors; the reports are written all the same.
-  promisify(execFile)('java', [...JVM_FLAGS, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
+  promisify(execFile)('java', [...JVM_FLAGS, ...args], { maxBuffer: 64 * 1024 * 1024, ...(signal ? { signal } : {}) }).then(
     (r) => r.stdout + r.stderr,
     (err: NodeJS.ErrnoException & { stdout?: string; stderr?: string }) => {
       if (err.code === 'ENOENT') throw new Error('EPUBCheck needs Java: `apt-get install default-jre-headless` (or epubcheck, which pulls it in).');
@@ -81,16 +83,96 @@ const java = (args: string[]): Promise<string> =>
     },
   );
 
-/** EPUBCheck's report on each of `files`, in their order: all in one JVM when a Java compiler is there. */
+/** The global setup's EPUBCheck run: its reports land in `dir` as `<digest>.json`, one per book it checks. */
+export interface SharedEpubCheck {
+  dir: string;
+  /** The SHA-256 of each book's bytes, hex. */
+  digests: string[];
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    sharedEpubCheck: SharedEpubCheck;
+  }
+}
+
+const digestOf = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+
+/**
+ * Starts one EPUBCheck run on `files` that the test files' own checks of the same bytes wait for (the global setup
+ * calls it): each report, or the run's failure, is written to `dir` under the book's digest. `stop` ends a run no
+ * test is left to read (a run of test files that check no book) and waits for it.
+ */
+export async function startSharedEpubCheck(dir: string, files: readonly string[]): Promise<{ shared: SharedEpubCheck; stop: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const digests = await Promise.all(files.map(digestOf));
+  const leave = async (digest: string, result: EpubCheckReport | { error: string }) => {
+    // Written aside and renamed: a waiter never reads half a report.
+    const tmp = join(dir, `${digest}.tmp`);
+    await writeFile(tmp, JSON.stringify(result));
+    await rename(tmp, join(dir, `${digest}.json`));
+  };
+  const stopped = new AbortController();
+  const done = checkInOneRun(files, stopped.signal).then(
+    (reports) => Promise.all(reports.map((r, i) => leave(digests[i]!, r))),
+    (err: unknown) => Promise.all(digests.map((d) => leave(d, { error: err instanceof Error ? err.message : String(err) }))),
+  );
+  const stop = async () => {
+    stopped.abort();
+    await done.catch(() => undefined);
+  };
+  return { shared: { dir, digests }, stop };
+}
+
+/** The shared run's report on a book, once it is there. */
+async function sharedReport(dir: string, digest: string): Promise<EpubCheckReport> {
+  for (;;) {
+    const text = await readFile(join(dir, `${digest}.json`), 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const result = JSON.parse(text) as EpubCheckReport | { error: string };
+      if ('error' in result) throw new Error(`the global setup's EPUBCheck run failed: ${result.error}`);
+      return result;
+    }
+    await sleep(100);
+  }
+}
+
+/** The global setup's run, in a test worker; none elsewhere (the setup itself, a script). */
+async function sharedEpubCheck(): Promise<SharedEpubCheck | undefined> {
+  try {
+    const { inject } = await import('vitest');
+    return inject('sharedEpubCheck');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * EPUBCheck's report on each of `files`, in their order: from the global setup's run for the books it checked (the
+ * same bytes), the others all in one JVM when a Java compiler is there.
+ */
 export async function epubcheckAll(files: readonly string[]): Promise<EpubCheckReport[]> {
+  const shared = await sharedEpubCheck();
+  const digests = shared ? await Promise.all(files.map(digestOf)) : [];
+  const fromShared = files.map((_, i) => shared !== undefined && shared.digests.includes(digests[i]!));
+  const rest = files.filter((_, i) => !fromShared[i]);
+  const own = rest.length ? checkInOneRun(rest) : Promise.resolve([]);
+  own.catch(() => undefined);
+  // The i-th file's place among those checked here.
+  const place = fromShared.map((_, i) => fromShared.slice(0, i).filter((f) => !f).length);
+  return Promise.all(files.map(async (_, i) => (fromShared[i] ? sharedReport(shared!.dir, digests[i]!) : (await own)[place[i]!]!)));
+}
+
+/** EPUBCheck's report on each of `files`, in their order: all in one JVM when a Java compiler is there. */
+async function checkInOneRun(files: readonly string[], signal?: AbortSignal): Promise<EpubCheckReport[]> {
   const jar = epubcheckJar();
   const work = await mkdtemp(join(tmpdir(), 'briefs-epubcheck-'));
   try {
     const reports = files.map((_, i) => join(work, `${i}.json`));
     const runner = files.length > 1 ? await batchRunner(jar) : undefined;
     let output = '';
-    if (runner) output = await java(['-cp', `${jar}:${runner}`, 'EpubCheckAll', ...files.flatMap((f, i) => [f, reports[i]!])]);
-    else for (const [i, f] of files.entries()) output += await java(['-jar', jar, f, '--json', reports[i]!, '--quiet']);
+    if (runner) output = await java(['-cp', `${jar}:${runner}`, 'EpubCheckAll', ...files.flatMap((f, i) => [f, reports[i]!])], signal);
+    else for (const [i, f] of files.entries()) output += await java(['-jar', jar, f, '--json', reports[i]!, '--quiet'], signal);
     return await Promise.all(
       files.map(async (file, i) => {
         const text = await readFile(reports[i]!, 'utf8').catch(() => '');

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { build, defaultBuildOptions } from '../pipeline/build/build.ts';
 import { formatDateRange } from '../pipeline/views/format.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
@@ -16,25 +15,11 @@ import { epubcheck, type EpubCheckReport } from './epubcheck.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { fromHtml } from './html.ts';
 import { datasetFromTexts, realDataset, TEMPLATES } from './render.ts';
+import { singleRoundBuild } from './shared-build.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-series-'));
 const locale = await loadLocale(TEMPLATES, 'zh-Hant');
-let printer: Promise<Printer>;
-// Both fixtures are built at once, on one browser (its pages print side by side), from the first hook on; each
-// describe awaits its own.
-const builds: Record<string, Promise<Awaited<ReturnType<typeof buildFixture>>>> = {};
-const builtFixture = (name: string) => (builds[name] ??= buildFixture(name));
-
-beforeAll(async () => {
-  printer = openPrinter(work);
-  await printer;
-  for (const name of ['series-2025', 'single-round']) builtFixture(name).catch(() => undefined);
-});
-afterAll(async () => {
-  await Promise.allSettled(Object.values(builds));
-  await (await printer).close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The running header of a page: the title of its brief, or of the dossier. */
 function headerPattern(data: Dataset): RegExp {
@@ -55,11 +40,16 @@ function expectRunningHeadAndFoot(pdfs: Record<string, string[]>, own: Dataset):
   }
 }
 
-/** Builds a fixture to every format and reads back what a reader sees in each file, page by page for PDFs. */
+/** Builds a fixture to every format, zh-Hant only, and reads back what a reader sees in it. */
 async function buildFixture(name: string) {
   const out = join(work, name);
   // Only the zh-Hant edition is read here (the index lists both editions whatever is made).
-  await build({ ...defaultBuildOptions(), dataDir: join(FIXTURES, name), templatesDir: TEMPLATES, outDir: out, langs: ['zh-Hant'], printer: await printer });
+  await build({ ...defaultBuildOptions(), dataDir: join(FIXTURES, name), templatesDir: TEMPLATES, outDir: out, langs: ['zh-Hant'] });
+  return readBuild(out);
+}
+
+/** What a reader sees in each file of a build's zh-Hant edition and its index, page by page for PDFs. */
+async function readBuild(out: string) {
   const dir = join(out, 'zh-Hant');
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdfs: Record<string, string[]> = {};
@@ -104,7 +94,7 @@ describe('a second series: the 2025 economic and trade talks', async () => {
   const own = await datasetFromTexts(readYamlFiles(join(FIXTURES, 'series-2025')));
   let built: Awaited<ReturnType<typeof buildFixture>>;
   beforeAll(async () => {
-    built = await builtFixture('series-2025');
+    built = await buildFixture('series-2025');
   }, 180_000);
 
   it('is a different series: at least five rounds, no session times, no outcomes, a person in two roles', () => {
@@ -144,11 +134,11 @@ describe('a second series: the 2025 economic and trade talks', async () => {
 
 describe('the smallest dataset: one round, no one named, no events, no outcomes', async () => {
   const own = await datasetFromTexts(readYamlFiles(join(FIXTURES, 'single-round')));
-  let built: Awaited<ReturnType<typeof buildFixture>>;
+  let built: Awaited<ReturnType<typeof readBuild>>;
   let checked: Promise<EpubCheckReport>;
   beforeAll(async () => {
-    built = await builtFixture('single-round');
-    // EPUBCheck's JVM starts now, while the tests before it read the other files.
+    // Built every format, zh-Hant only, by the global setup, whose one EPUBCheck run checks its book.
+    built = await readBuild(singleRoundBuild.outDir);
     checked = epubcheck(join(built.dir, 'briefs.epub'));
     checked.catch(() => undefined);
   }, 180_000);
