@@ -1,7 +1,7 @@
 // Runs EPUBCheck (the W3C's EPUB validator, a Java program) on files and reads its JSON reports. Several files are
 // checked in one JVM, whose start-up is most of a run; the JIT is held to its quick first tier, which halves the CPU
-// time of a run this short and changes nothing of what is checked. The books the global setup builds are checked
-// there, in one JVM for the whole test run; a test asking for the same bytes gets that run's report.
+// time of a run this short and changes nothing of what is checked. The books the global setup builds are checked in
+// one JVM for the whole test run, whichever test file asks first.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -73,9 +73,9 @@ async function batchRunner(jar: string): Promise<string | undefined> {
 }
 
 /** Runs Java; returns what it wrote, for a message should a report be missing. */
-const java = (args: string[], signal?: AbortSignal): Promise<string> =>
+const java = (args: string[]): Promise<string> =>
   // EPUBCheck exits non-zero when it finds errors; the reports are written all the same.
-  promisify(execFile)('java', [...JVM_FLAGS, ...args], { maxBuffer: 64 * 1024 * 1024, ...(signal ? { signal } : {}) }).then(
+  promisify(execFile)('java', [...JVM_FLAGS, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
     (r) => r.stdout + r.stderr,
     (err: NodeJS.ErrnoException & { stdout?: string; stderr?: string }) => {
       if (err.code === 'ENOENT') throw new Error('EPUBCheck needs Java: `apt-get install default-jre-headless` (or epubcheck, which pulls it in).');
@@ -83,11 +83,14 @@ const java = (args: string[], signal?: AbortSignal): Promise<string> =>
     },
   );
 
-/** The global setup's EPUBCheck run: its reports land in `dir` as `<digest>.json`, one per book it checks. */
+/**
+ * The books the global setup built, checked in one JVM for the whole test run: by the first test to ask for any of
+ * them, which claims the run; the others wait for its reports. Nothing runs if no test asks.
+ */
 export interface SharedEpubCheck {
+  /** Where the claim and the reports go (`<digest>.json`). */
   dir: string;
-  /** The SHA-256 of each book's bytes, hex. */
-  digests: string[];
+  books: { file: string; digest: string }[];
 }
 
 declare module 'vitest' {
@@ -98,46 +101,43 @@ declare module 'vitest' {
 
 const digestOf = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
 
-/**
- * Starts one EPUBCheck run on `files` that the test files' own checks of the same bytes wait for (the global setup
- * calls it): each report, or the run's failure, is written to `dir` under the book's digest. `stop` ends a run no
- * test is left to read (a run of test files that check no book) and waits for it.
- */
-export async function startSharedEpubCheck(dir: string, files: readonly string[]): Promise<{ shared: SharedEpubCheck; stop: () => Promise<void> }> {
+/** The shared run of `files` (the global setup's books), for the test files to claim. */
+export async function sharedEpubCheckOf(dir: string, files: readonly string[]): Promise<SharedEpubCheck> {
   await mkdir(dir, { recursive: true });
-  const digests = await Promise.all(files.map(digestOf));
+  return { dir, books: await Promise.all(files.map(async (file) => ({ file, digest: await digestOf(file) }))) };
+}
+
+/** Runs the shared check if no one has claimed it yet; each report, or the run's failure, is left in its folder. */
+async function claimSharedRun(shared: SharedEpubCheck): Promise<void> {
+  // mkdir is atomic: of the test files asking at once, one runs the JVM.
+  const claimed = await mkdir(join(shared.dir, 'claimed')).then(() => true, () => false);
+  if (!claimed) return;
   const leave = async (digest: string, result: EpubCheckReport | { error: string }) => {
     // Written aside and renamed: a waiter never reads half a report.
-    const tmp = join(dir, `${digest}.tmp`);
+    const tmp = join(shared.dir, `${digest}.tmp`);
     await writeFile(tmp, JSON.stringify(result));
-    await rename(tmp, join(dir, `${digest}.json`));
+    await rename(tmp, join(shared.dir, `${digest}.json`));
   };
-  const stopped = new AbortController();
-  const done = checkInOneRun(files, stopped.signal).then(
-    (reports) => Promise.all(reports.map((r, i) => leave(digests[i]!, r))),
-    (err: unknown) => Promise.all(digests.map((d) => leave(d, { error: err instanceof Error ? err.message : String(err) }))),
+  await checkInOneRun(shared.books.map((b) => b.file)).then(
+    (reports) => Promise.all(reports.map((r, i) => leave(shared.books[i]!.digest, r))),
+    (err: unknown) => Promise.all(shared.books.map((b) => leave(b.digest, { error: err instanceof Error ? err.message : String(err) }))),
   );
-  const stop = async () => {
-    stopped.abort();
-    await done.catch(() => undefined);
-  };
-  return { shared: { dir, digests }, stop };
 }
 
 /** The shared run's report on a book, once it is there. */
-async function sharedReport(dir: string, digest: string): Promise<EpubCheckReport> {
+async function sharedReport(shared: SharedEpubCheck, digest: string): Promise<EpubCheckReport> {
   for (;;) {
-    const text = await readFile(join(dir, `${digest}.json`), 'utf8').catch(() => undefined);
+    const text = await readFile(join(shared.dir, `${digest}.json`), 'utf8').catch(() => undefined);
     if (text !== undefined) {
       const result = JSON.parse(text) as EpubCheckReport | { error: string };
-      if ('error' in result) throw new Error(`the global setup's EPUBCheck run failed: ${result.error}`);
+      if ('error' in result) throw new Error(`the shared EPUBCheck run failed: ${result.error}`);
       return result;
     }
     await sleep(100);
   }
 }
 
-/** The global setup's run, in a test worker; none elsewhere (the setup itself, a script). */
+/** The global setup's books, in a test worker; none elsewhere (the setup itself, a script). */
 async function sharedEpubCheck(): Promise<SharedEpubCheck | undefined> {
   try {
     const { inject } = await import('vitest');
@@ -148,31 +148,31 @@ async function sharedEpubCheck(): Promise<SharedEpubCheck | undefined> {
 }
 
 /**
- * EPUBCheck's report on each of `files`, in their order: from the global setup's run for the books it checked (the
- * same bytes), the others all in one JVM when a Java compiler is there.
+ * EPUBCheck's report on each of `files`, in their order: from the shared run for the global setup's books (the same
+ * bytes), the others all in one JVM when a Java compiler is there.
  */
 export async function epubcheckAll(files: readonly string[]): Promise<EpubCheckReport[]> {
   const shared = await sharedEpubCheck();
   const digests = shared ? await Promise.all(files.map(digestOf)) : [];
-  const fromShared = files.map((_, i) => shared !== undefined && shared.digests.includes(digests[i]!));
+  const fromShared = files.map((_, i) => shared !== undefined && shared.books.some((b) => b.digest === digests[i]));
+  if (fromShared.includes(true)) await claimSharedRun(shared!);
   const rest = files.filter((_, i) => !fromShared[i]);
-  const own = rest.length ? checkInOneRun(rest) : Promise.resolve([]);
-  own.catch(() => undefined);
+  const own = rest.length ? await checkInOneRun(rest) : [];
   // The i-th file's place among those checked here.
   const place = fromShared.map((_, i) => fromShared.slice(0, i).filter((f) => !f).length);
-  return Promise.all(files.map(async (_, i) => (fromShared[i] ? sharedReport(shared!.dir, digests[i]!) : (await own)[place[i]!]!)));
+  return Promise.all(files.map((_, i) => (fromShared[i] ? sharedReport(shared!, digests[i]!) : own[place[i]!]!)));
 }
 
 /** EPUBCheck's report on each of `files`, in their order: all in one JVM when a Java compiler is there. */
-async function checkInOneRun(files: readonly string[], signal?: AbortSignal): Promise<EpubCheckReport[]> {
+async function checkInOneRun(files: readonly string[]): Promise<EpubCheckReport[]> {
   const jar = epubcheckJar();
   const work = await mkdtemp(join(tmpdir(), 'briefs-epubcheck-'));
   try {
     const reports = files.map((_, i) => join(work, `${i}.json`));
     const runner = files.length > 1 ? await batchRunner(jar) : undefined;
     let output = '';
-    if (runner) output = await java(['-cp', `${jar}:${runner}`, 'EpubCheckAll', ...files.flatMap((f, i) => [f, reports[i]!])], signal);
-    else for (const [i, f] of files.entries()) output += await java(['-jar', jar, f, '--json', reports[i]!, '--quiet'], signal);
+    if (runner) output = await java(['-cp', `${jar}:${runner}`, 'EpubCheckAll', ...files.flatMap((f, i) => [f, reports[i]!])]);
+    else for (const [i, f] of files.entries()) output += await java(['-jar', jar, f, '--json', reports[i]!, '--quiet']);
     return await Promise.all(
       files.map(async (file, i) => {
         const text = await readFile(reports[i]!, 'utf8').catch(() => '');

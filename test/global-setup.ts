@@ -1,13 +1,13 @@
 // One build of the real data, every format and both editions, made before any test file runs: the tests that only
 // read what a build writes read this one (through test/shared-build.ts) instead of each building it again. Beside
-// it the smallest dataset, zh-Hant in every format, for the same reason; and EPUBCheck on all their books in one JVM,
-// started as the test files start, for the test files that check those books.
+// it the smallest dataset, zh-Hant in every format, for the same reason; their books are checked by EPUBCheck once
+// for all the test files that check them (test/epubcheck.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { build, defaultBuildOptions, type BuildResult } from '../pipeline/build/build.ts';
-import { startSharedEpubCheck } from './epubcheck.ts';
+import { sharedEpubCheckOf } from './epubcheck.ts';
 import { FIXTURES, ROOT } from './helpers.ts';
 
 export interface SharedBuild {
@@ -25,7 +25,7 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
+export default async function setup({ provide }: TestProject): Promise<() => void> {
   const work = mkdtempSync(join(tmpdir(), 'briefs-shared-'));
   const buildInto = async (name: string, more: { dataDir: string; langs?: ['zh-Hant'] }): Promise<SharedBuild> => {
     const outDir = join(work, name);
@@ -33,26 +33,18 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
     const result = await build({ ...defaultBuildOptions(), templatesDir: join(ROOT, 'templates'), ...more, outDir, log: (l) => log.push(l) });
     return { outDir, result, log };
   };
-  let stopEpubCheck: (() => Promise<void>) | undefined;
   try {
     // Each build on its own browser, side by side; both done before the folder can go.
     const builds = [buildInto('real', { dataDir: join(ROOT, 'data') }), buildInto('single-round', { dataDir: join(FIXTURES, 'single-round'), langs: ['zh-Hant'] })] as const;
     await Promise.allSettled(builds);
     const [real, singleRound] = await Promise.all(builds);
     const books = [join(real.outDir, 'zh-Hant', 'briefs.epub'), join(real.outDir, 'zh-Hans', 'briefs.epub'), join(singleRound.outDir, 'zh-Hant', 'briefs.epub')];
-    const epubcheck = await startSharedEpubCheck(join(work, 'epubcheck'), books);
-    stopEpubCheck = epubcheck.stop;
     provide('realBuild', real);
     provide('singleRoundBuild', singleRound);
-    provide('sharedEpubCheck', epubcheck.shared);
+    provide('sharedEpubCheck', await sharedEpubCheckOf(join(work, 'epubcheck'), books));
   } catch (err) {
-    await stopEpubCheck?.();
     rmSync(work, { recursive: true, force: true });
     throw err;
   }
-  return async () => {
-    // Every test has run: the JVM, should it still be checking, has no one left to tell.
-    await stopEpubCheck?.();
-    rmSync(work, { recursive: true, force: true });
-  };
+  return () => rmSync(work, { recursive: true, force: true });
 }
