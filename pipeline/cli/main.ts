@@ -1,7 +1,7 @@
 // The command line: `build`, `validate`, `assemble`, `schema` and `dev`. The only place that reads arguments and sets exit codes.
 // Strict: an unknown command, option or extra word is an error with a "did you mean", exit 2, and no help dump.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ALL_FORMATS, BRIEF_NAMES, LANGS, PAPERS, type BriefName, type Format, type Lang, type Paper } from '../data/names.ts';
 import { buildCommand, displayDir, EXIT, listOption, reportFailure, shardOption, urlOption, UsageError, validateCommand, VALIDATE_FORMATS, type CliBuildOptions } from './commands.ts';
@@ -191,7 +191,7 @@ export function runCommandLine(argv: string[]): Promise<number> {
 
 // Run when started as the program (the bundle launch.mjs loads, or this file under a TypeScript loader), not when a
 // test imports runCommandLine.
-if (/(^|\/)(launch\.mjs|main\.ts)$/.test(process.argv[1] ?? '')) {
+if (['launch.mjs', 'main.ts'].includes(basename(process.argv[1] ?? ''))) {
   // A second Ctrl-C leaves at once, after the synchronous clean-up the build registered.
   installInterruptHandlers((code) => process.exit(code));
   void runCommandLine(process.argv.slice(2)).then((code) => {
