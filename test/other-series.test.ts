@@ -6,20 +6,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { build, defaultBuildOptions } from '../pipeline/build/build.ts';
 import { formatDateRange } from '../pipeline/views/format.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import type { Dataset } from '../pipeline/data/schema.ts';
 import { publicationView } from '../pipeline/views/series.ts';
-import { epubcheck } from './epubcheck.ts';
+import { epubcheck, type EpubCheckReport } from './epubcheck.ts';
 import { FIXTURES, readYamlFiles } from './helpers.ts';
 import { fromHtml } from './html.ts';
 import { datasetFromTexts, realDataset, TEMPLATES } from './render.ts';
-import { singleRoundBuild } from './shared-build.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-series-'));
 const locale = await loadLocale(TEMPLATES, 'zh-Hant');
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+let printer: Promise<Printer>;
+// Both fixtures are built at once, on one browser (its pages print side by side), from the first hook on; each
+// describe awaits its own.
+const builds: Record<string, Promise<Awaited<ReturnType<typeof buildFixture>>>> = {};
+const builtFixture = (name: string) => (builds[name] ??= buildFixture(name));
+
+beforeAll(async () => {
+  printer = openPrinter(work);
+  await printer;
+  for (const name of ['series-2025', 'single-round']) builtFixture(name).catch(() => undefined);
+});
+afterAll(async () => {
+  await Promise.allSettled(Object.values(builds));
+  await (await printer).close();
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** The running header of a page: the title of its brief, or of the dossier. */
 function headerPattern(data: Dataset): RegExp {
@@ -40,16 +55,11 @@ function expectRunningHeadAndFoot(pdfs: Record<string, string[]>, own: Dataset):
   }
 }
 
-/** Builds a fixture to every format, zh-Hant only, and reads back what a reader sees in it. */
+/** Builds a fixture to every format and reads back what a reader sees in each file, page by page for PDFs. */
 async function buildFixture(name: string) {
   const out = join(work, name);
   // Only the zh-Hant edition is read here (the index lists both editions whatever is made).
-  await build({ ...defaultBuildOptions(), dataDir: join(FIXTURES, name), templatesDir: TEMPLATES, outDir: out, langs: ['zh-Hant'] });
-  return readBuild(out);
-}
-
-/** What a reader sees in each file of a build's zh-Hant edition and its index, page by page for PDFs. */
-async function readBuild(out: string) {
+  await build({ ...defaultBuildOptions(), dataDir: join(FIXTURES, name), templatesDir: TEMPLATES, outDir: out, langs: ['zh-Hant'], printer: await printer });
   const dir = join(out, 'zh-Hant');
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdfs: Record<string, string[]> = {};
@@ -94,7 +104,7 @@ describe('a second series: the 2025 economic and trade talks', async () => {
   const own = await datasetFromTexts(readYamlFiles(join(FIXTURES, 'series-2025')));
   let built: Awaited<ReturnType<typeof buildFixture>>;
   beforeAll(async () => {
-    built = await buildFixture('series-2025');
+    built = await builtFixture('series-2025');
   }, 180_000);
 
   it('is a different series: at least five rounds, no session times, no outcomes, a person in two roles', () => {
@@ -134,13 +144,14 @@ describe('a second series: the 2025 economic and trade talks', async () => {
 
 describe('the smallest dataset: one round, no one named, no events, no outcomes', async () => {
   const own = await datasetFromTexts(readYamlFiles(join(FIXTURES, 'single-round')));
-  // Built to every format, zh-Hant only, by the global setup. Its book is checked in the test run's one EPUBCheck run
-  // (test/epubcheck.ts), asked for now: the JVM works while the other series builds.
-  const checked = epubcheck(join(singleRoundBuild.outDir, 'zh-Hant', 'briefs.epub'));
-  checked.catch(() => undefined);
-  let built: Awaited<ReturnType<typeof readBuild>>;
+  let built: Awaited<ReturnType<typeof buildFixture>>;
+  let checked: Promise<EpubCheckReport>;
   beforeAll(async () => {
-    built = await readBuild(singleRoundBuild.outDir);
+    built = await builtFixture('single-round');
+    // The global setup made this book too (the same bytes), so the test run's one EPUBCheck run checks it
+    // (test/epubcheck.ts); asked for now, while the tests before it read the other files.
+    checked = epubcheck(join(built.dir, 'briefs.epub'));
+    checked.catch(() => undefined);
   }, 180_000);
 
   it('builds every format, and says in words what there is not', () => {

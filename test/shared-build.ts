@@ -1,5 +1,4 @@
-// The builds that test/global-setup.ts made once for the whole run: read them, never write into them.
+// The build of the real data that test/global-setup.ts made once for the whole run: read it, never write into it.
 import { inject } from 'vitest';
 
 export const realBuild = inject('realBuild');
-export const singleRoundBuild = inject('singleRoundBuild');
