@@ -3,14 +3,17 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from './cli.ts';
+import { cli, cliInProcess } from './cli.ts';
 import { ROOT } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-build-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-// As users run it: the bundled command line, not a TypeScript loader.
-const build = (...args: string[]) => cli(['build', '--format', 'md,html', ...args]);
+// As users run it: the bundled command line, not a TypeScript loader; where the process itself is not what a test
+// reads, the same command line in this process.
+const args = (more: string[]) => ['build', '--format', 'md,html', ...more];
+const build = (...more: string[]) => cli(args(more));
+const buildInProcess = (...more: string[]) => cliInProcess(args(more));
 
 function tree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -33,9 +36,10 @@ describe('npm run build', () => {
   const out2 = join(work, 'two');
   const minimalOut = join(work, 'minimal-out');
   // The three builds into folders of their own are independent: started together, each test awaits the one it reads.
+  // The first is a real process (its exit code, nothing on stderr); the same command in-process must match its bytes.
   const first = build('--out', out1);
-  const second = build('--out', out2);
-  const minimal = build('--data', 'test/fixtures/minimal', '--out', minimalOut);
+  const second = buildInProcess('--out', out2);
+  const minimal = buildInProcess('--data', 'test/fixtures/minimal', '--out', minimalOut);
 
   it('writes the three briefs in Markdown and HTML, the stylesheet and the index', async () => {
     const r = await first;

@@ -15,6 +15,7 @@ import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build
 import { compareDatasets } from '../pipeline/data/compare.ts';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import type { Dataset } from '../pipeline/data/schema.ts';
+import { cliInProcess } from './cli.ts';
 import { ROOT } from './helpers.ts';
 import { pdfLines } from './pdf-text.ts';
 import { realDataset, TEMPLATES } from './render.ts';
@@ -195,8 +196,10 @@ describe('the feed of several editions', () => {
     expect(entries[1]!.content['#text']).toContain('首次發布');
   }, 120_000);
 
-  it('refuses a --since that is neither a folder nor a git ref, in one line', () => {
-    const r = spawnSync('node', ['pipeline/cli/launch.mjs', 'build', '--out', join(work, 'bad-since'), '--format', 'md', '--since', 'no-such-ref-or-folder'], { cwd: ROOT, encoding: 'utf8' });
+  it('refuses a --since that is neither a folder nor a git ref, in one line', async () => {
+    // The command line in this process: that a refusal found inside the build leaves a real process with exit 2 and
+    // one line, editions.test.ts proves with its own.
+    const r = await cliInProcess(['build', '--out', join(work, 'bad-since'), '--format', 'md', '--since', 'no-such-ref-or-folder']);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('error: --since takes a folder holding an earlier dataset or a git ref of this repository; "no-such-ref-or-folder" is neither\n');
   });

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { RULES } from '../pipeline/data/rules.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeGithubData, escapeGithubProperty, toGithubAnnotation } from '../pipeline/cli/commands.ts';
-import { cli } from './cli.ts';
+import { cli, cliInProcess } from './cli.ts';
 import { ROOT } from './helpers.ts';
 
-// As users run it: through the bundled launcher. The tests are independent (each its own copy of the data, its own
-// run), so they run concurrently: their processes start together instead of one after another.
-const run = (...args: string[]) => cli(args);
+// The tests are independent (each its own copy of the data, its own run), so they run concurrently. Two run the
+// bundled launcher as users do, and prove the process's exit code, its messages and that no stack trace reaches
+// them; the rest run the same command line in this process, which is what they test.
+const run = (...args: string[]) => cliInProcess(args);
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-validate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -39,7 +40,7 @@ describe.concurrent('npm run validate', () => {
     const lines = readFileSync(join(dir, 'dialogues.yaml'), 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes('2021-02-30')) + 1;
     const column = lines[line - 1]!.indexOf('2021-02-30') + 1;
-    const r = await run('validate', '--data', dir);
+    const r = await cli(['validate', '--data', dir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${dir}/dialogues.yaml:${line}:${column}: error: invalid date "2021-02-30"`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -125,7 +126,7 @@ describe.concurrent('npm run validate', () => {
       [['build', 'bulid'], /^error: unexpected word "bulid" after build \("build" is already the command\)/],
       [['validate', '--format', 'xml'], /^error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json, github\.\n$/],
     ];
-    // Each case its own process, all started at once.
+    // Each case its own run, all started at once.
     const runs = await Promise.all(cases.map(([args]) => run(...args)));
     for (const [i, [args, message]] of cases.entries()) {
       const r = runs[i]!;

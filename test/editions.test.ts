@@ -11,7 +11,7 @@ import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build
 import { namesWithoutExplicitForm, toSimplified } from '../pipeline/data/convert.ts';
 import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { DiagnosticError, formatDiagnostic } from '../pipeline/data/diagnostics.ts';
-import { cli as launch } from './cli.ts';
+import { cli as launch, cliInProcess } from './cli.ts';
 import { FIXTURES, readYamlFiles, ROOT, snapshotFiles } from './helpers.ts';
 import { pdfLanguage, pdfLines } from './pdf-text.ts';
 import { realDataset, TEMPLATES } from './render.ts';
@@ -150,8 +150,9 @@ describe('both editions of the real data', () => {
 describe('each edition on its own', () => {
   it('makes only the editions --lang names, and keeps the other\'s files as they were', async () => {
     const out = join(work, 'lang-out');
-    // The editions, not the data, are the subject: the minimal dataset, which makes both.
-    const cli = (...args: string[]) => launch(['build', '--data', join(FIXTURES, 'minimal'), '--out', out, '--format', 'md,html', ...args]);
+    // The editions, not the data, are the subject: the minimal dataset, which makes both; and the command, not its
+    // process: run in this one.
+    const cli = (...args: string[]) => cliInProcess(['build', '--data', join(FIXTURES, 'minimal'), '--out', out, '--format', 'md,html', ...args]);
     const first = await cli('--lang', 'zh-Hant');
     expect(first.status, first.stderr).toBe(0);
     expect(existsSync(join(out, 'zh-Hant', 'chronology.html'))).toBe(true);
@@ -186,9 +187,10 @@ describe('each edition on its own', () => {
     const data = dataset('simplified-data', (texts) => {
       for (const [file, text] of texts) texts.set(file, toSimplified(text).replace(/language: zh-Hant/g, 'language: zh-Hans'));
     });
-    const run = (...args: string[]) => launch(['build', '--data', data, '--out', join(work, 'refused-out'), '--format', 'md', ...args]);
-    // Two refusals, two processes, started together.
-    const [wrong, unknown] = await Promise.all([run('--lang', 'zh-Hant'), run('--lang', 'zh-TW')]);
+    const args = (...more: string[]) => ['build', '--data', data, '--out', join(work, 'refused-out'), '--format', 'md', ...more];
+    // The refusal found inside the build by a real process (exit code, one line, and the process ends); the one the
+    // option's parser makes by the same command line in this process. Started together.
+    const [wrong, unknown] = await Promise.all([launch(args('--lang', 'zh-Hant')), cliInProcess(args('--lang', 'zh-TW'))]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toBe('error: the data is written in zh-Hans, so no zh-Hant edition can be made from it (expected --lang zh-Hans)\n');
     expect(unknown.status).toBe(2);

@@ -1,12 +1,14 @@
 // Runs EPUBCheck (the W3C's EPUB validator, a Java program) on files and reads its JSON reports. Several files are
 // checked in one JVM, whose start-up is most of a run; the JIT is held to its quick first tier, which halves the CPU
-// time of a run this short and changes nothing of what is checked.
+// time of a run this short and changes nothing of what is checked. The books the global setup builds are checked in
+// one JVM for the whole test run, whichever test file asks first.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ROOT } from './helpers.ts';
 
@@ -81,8 +83,88 @@ const java = (args: string[]): Promise<string> =>
     },
   );
 
-/** EPUBCheck's report on each of `files`, in their order: all in one JVM when a Java compiler is there. */
+/**
+ * The books the global setup built, checked in one JVM for the whole test run: by the first test to ask for any of
+ * them, which claims the run; the others wait for its reports. Nothing runs if no test asks.
+ */
+export interface SharedEpubCheck {
+  /** Where the claim and the reports go (`<digest>.json`). */
+  dir: string;
+  books: { file: string; digest: string }[];
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    sharedEpubCheck: SharedEpubCheck;
+  }
+}
+
+const digestOf = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+
+/** The shared run of `files` (the global setup's books), for the test files to claim. */
+export async function sharedEpubCheckOf(dir: string, files: readonly string[]): Promise<SharedEpubCheck> {
+  await mkdir(dir, { recursive: true });
+  return { dir, books: await Promise.all(files.map(async (file) => ({ file, digest: await digestOf(file) }))) };
+}
+
+/** Runs the shared check if no one has claimed it yet; each report, or the run's failure, is left in its folder. */
+async function claimSharedRun(shared: SharedEpubCheck): Promise<void> {
+  // mkdir is atomic: of the test files asking at once, one runs the JVM.
+  const claimed = await mkdir(join(shared.dir, 'claimed')).then(() => true, () => false);
+  if (!claimed) return;
+  const leave = async (digest: string, result: EpubCheckReport | { error: string }) => {
+    // Written aside and renamed: a waiter never reads half a report.
+    const tmp = join(shared.dir, `${digest}.tmp`);
+    await writeFile(tmp, JSON.stringify(result));
+    await rename(tmp, join(shared.dir, `${digest}.json`));
+  };
+  await checkInOneRun(shared.books.map((b) => b.file)).then(
+    (reports) => Promise.all(reports.map((r, i) => leave(shared.books[i]!.digest, r))),
+    (err: unknown) => Promise.all(shared.books.map((b) => leave(b.digest, { error: err instanceof Error ? err.message : String(err) }))),
+  );
+}
+
+/** The shared run's report on a book, once it is there. */
+async function sharedReport(shared: SharedEpubCheck, digest: string): Promise<EpubCheckReport> {
+  for (;;) {
+    const text = await readFile(join(shared.dir, `${digest}.json`), 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const result = JSON.parse(text) as EpubCheckReport | { error: string };
+      if ('error' in result) throw new Error(`the shared EPUBCheck run failed: ${result.error}`);
+      return result;
+    }
+    await sleep(100);
+  }
+}
+
+/** The global setup's books, in a test worker; none elsewhere (the setup itself, a script). */
+async function sharedEpubCheck(): Promise<SharedEpubCheck | undefined> {
+  try {
+    const { inject } = await import('vitest');
+    return inject('sharedEpubCheck');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * EPUBCheck's report on each of `files`, in their order: from the shared run for the global setup's books (the same
+ * bytes), the others all in one JVM when a Java compiler is there.
+ */
 export async function epubcheckAll(files: readonly string[]): Promise<EpubCheckReport[]> {
+  const shared = await sharedEpubCheck();
+  const digests = shared ? await Promise.all(files.map(digestOf)) : [];
+  const fromShared = files.map((_, i) => shared !== undefined && shared.books.some((b) => b.digest === digests[i]));
+  if (fromShared.includes(true)) await claimSharedRun(shared!);
+  const rest = files.filter((_, i) => !fromShared[i]);
+  const own = rest.length ? await checkInOneRun(rest) : [];
+  // The i-th file's place among those checked here.
+  const place = fromShared.map((_, i) => fromShared.slice(0, i).filter((f) => !f).length);
+  return Promise.all(files.map((_, i) => (fromShared[i] ? sharedReport(shared!, digests[i]!) : own[place[i]!]!)));
+}
+
+/** EPUBCheck's report on each of `files`, in their order: all in one JVM when a Java compiler is there. */
+async function checkInOneRun(files: readonly string[]): Promise<EpubCheckReport[]> {
   const jar = epubcheckJar();
   const work = await mkdtemp(join(tmpdir(), 'briefs-epubcheck-'));
   try {

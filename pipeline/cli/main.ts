@@ -1,7 +1,7 @@
 // The command line: `build`, `validate`, `assemble`, `schema` and `dev`. The only place that reads arguments and sets exit codes.
 // Strict: an unknown command, option or extra word is an error with a "did you mean", exit 2, and no help dump.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ALL_FORMATS, BRIEF_NAMES, LANGS, PAPERS, type BriefName, type Format, type Lang, type Paper } from '../data/names.ts';
 import { buildCommand, displayDir, EXIT, listOption, reportFailure, shardOption, urlOption, UsageError, validateCommand, VALIDATE_FORMATS, type CliBuildOptions } from './commands.ts';
@@ -161,8 +161,6 @@ function program(run: (code: Promise<number>) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // A second Ctrl-C leaves at once, after the synchronous clean-up the build registered.
-  installInterruptHandlers((code) => process.exit(code));
   // No command means build; a first word that is no command is a mistake, not an argument to build.
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
@@ -183,11 +181,20 @@ export async function main(argv: string[]): Promise<number> {
   return result;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+/**
+ * The command line on `argv`, to its exit code, a failure reported as users see it. Writes to process.stdout and
+ * process.stderr; sets no handler and no exit code, so a test can run a command in its own process.
+ */
+export function runCommandLine(argv: string[]): Promise<number> {
+  return main(argv).catch(reportFailure);
+}
+
+// Run when started as the program (the bundle launch.mjs loads, or this file under a TypeScript loader), not when a
+// test imports runCommandLine.
+if (['launch.mjs', 'main.ts'].includes(basename(process.argv[1] ?? ''))) {
+  // A second Ctrl-C leaves at once, after the synchronous clean-up the build registered.
+  installInterruptHandlers((code) => process.exit(code));
+  void runCommandLine(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.exitCode = reportFailure(err);
-  },
-);
+  });
+}
