@@ -60,9 +60,16 @@ async function readPdfText(pdf: Uint8Array): Promise<PdfText> {
   return { text: text.replace(/\s+/g, ''), pages, outline, info };
 }
 
+const loaded = new Map<Uint8Array, Promise<PDFDocument>>();
+/** A PDF's objects through pdf-lib, for reading only: each PDF is loaded once. */
+const pdfObjects = (pdf: Uint8Array): Promise<PDFDocument> => {
+  if (!loaded.has(pdf)) loaded.set(pdf, PDFDocument.load(pdf, { updateMetadata: false }));
+  return loaded.get(pdf)!;
+};
+
 /** Every font dictionary of a PDF: its subtype, name, and whether its program is embedded. */
 async function fonts(pdf: Uint8Array): Promise<{ subtype: string; name: string; embedded: boolean }[]> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const doc = await pdfObjects(pdf);
   const out: { subtype: string; name: string; embedded: boolean }[] = [];
   for (const [, obj] of doc.context.enumerateIndirectObjects()) {
     if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Type'))?.toString() !== '/Font') continue;
@@ -168,7 +175,7 @@ describe('the PDFs of a full build', () => {
     // Subject and keywords are worded by the locale from the data: the series, the years it spans, the brief's kind.
     expect(info.Subject).toBe('中美戰略對話2004–2021年各輪對話及相關事件的日期、地點、場次與時間。');
     expect(String(info.Keywords).split(' ')).toEqual(expect.arrayContaining(['中美戰略對話', '中美高層戰略對話', '年表']));
-    expect(await pdfObjectsText(pdfs.chronology!)).toContain('/StructTreeRoot');
+    expect(pdfObjectsText(await pdfObjects(pdfs.chronology!))).toContain('/StructTreeRoot');
     // The trailer's entries sit in the cross-reference stream's dictionary, which is never compressed.
     expect(Buffer.from(pdfs.chronology!).toString('latin1')).toMatch(/\/ID\s*\[\s*<[0-9a-f]{32}>\s*<[0-9a-f]{32}>\s*\]/i);
   });
@@ -177,7 +184,7 @@ describe('the PDFs of a full build', () => {
     // Measured on the embedded programs (/FontFile2 streams as stored), which the font subsets decide; before, the
     // unicode-range slices made 52 programs and 190 KiB for the chronology alone.
     for (const [name, pdf] of Object.entries(pdfs)) {
-      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+      const doc = await pdfObjects(pdf);
       let bytes = 0;
       for (const [, obj] of doc.context.enumerateIndirectObjects()) if (obj instanceof PDFRawStream && obj.dict.has(PDFName.of('Length1'))) bytes += obj.contents.byteLength;
       expect(bytes, name).toBeGreaterThan(0);
