@@ -13,6 +13,7 @@ import { codePointsOf, fontFaceCss, subsetFaces } from '../pipeline/print/fonts.
 import type { Locale } from '../pipeline/views/locale.ts';
 import { loadMarginFonts, pageMarginCss, unescapeCss } from '../pipeline/print/page-margins.ts';
 import { printPdf, type PdfMetadata } from '../pipeline/print/pdf.ts';
+import { ROOT } from './helpers.ts';
 import { pdfObjectsText } from './pdf-objects.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-margins-'));
@@ -89,7 +90,9 @@ beforeAll(async () => {
   // has them: the body's characters, and the header's and footer's (and the escaped case's), which a browser loads
   // only when laid-out text uses one of them — the case the margin boxes must not fall into.
   const slices = [codePointsOf(body), codePointsOf(title + footer + '<>續').filter((cp) => !codePointsOf(body).includes(cp))];
-  const cut = await Promise.all(slices.map(async (cps) => (await subsetFaces(cps, { cacheDir: null })).map((f) => ({ ...f, ranges: cps.map((cp) => [cp, cp] as const) }))));
+  // Cut once and kept where the builds keep theirs (the subsetter is fonts.test's subject, not this file's).
+  const cacheDir = join(ROOT, '.cache', 'fonts');
+  const cut = await Promise.all(slices.map(async (cps) => (await subsetFaces(cps, { cacheDir })).map((f) => ({ ...f, ranges: cps.map((cp) => [cp, cp] as const) }))));
   const faces = cut.flat();
   writeFileSync(join(work, 'fonts.css'), fontFaceCss(faces));
   mkdirSync(join(work, 'fonts'));
