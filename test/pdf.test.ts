@@ -30,6 +30,17 @@ const options = (outDir: string, more: Partial<BuildOptions> = {}): BuildOptions
   ...more,
 });
 
+type PdfJsDocument = Awaited<ReturnType<(typeof import('pdfjs-dist/legacy/build/pdf.mjs'))['getDocument']>['promise']>;
+const opened = new Map<Uint8Array, Promise<PdfJsDocument>>();
+/** A PDF opened with pdf.js, once for every test that reads it; closed with the file. */
+const pdfjsDocument = (pdf: Uint8Array): Promise<PdfJsDocument> => {
+  if (!opened.has(pdf)) opened.set(pdf, import('pdfjs-dist/legacy/build/pdf.mjs').then(({ getDocument }) => getDocument({ data: pdf.slice(), verbosity: 0 }).promise));
+  return opened.get(pdf)!;
+};
+afterAll(async () => {
+  for (const doc of opened.values()) await (await doc).destroy();
+});
+
 type PdfText = { text: string; pages: number; outline: string[]; info: Record<string, unknown> };
 const parsed = new Map<Uint8Array, Promise<PdfText>>();
 /** A PDF's text, pages, outline and metadata through pdf.js; each PDF is read once. */
@@ -39,8 +50,7 @@ const pdfText = (pdf: Uint8Array): Promise<PdfText> => {
 };
 
 async function readPdfText(pdf: Uint8Array): Promise<PdfText> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await getDocument({ data: pdf.slice(), verbosity: 0 }).promise;
+  const doc = await pdfjsDocument(pdf);
   let text = '';
   for (let i = 1; i <= doc.numPages; i++) {
     const content = await (await doc.getPage(i)).getTextContent();
@@ -55,9 +65,7 @@ async function readPdfText(pdf: Uint8Array): Promise<PdfText> {
   };
   walk((await doc.getOutline()) as { title: string; items: unknown[] }[] | null);
   const info = (await doc.getMetadata()).info as Record<string, unknown>;
-  const pages = doc.numPages;
-  await doc.destroy();
-  return { text: text.replace(/\s+/g, ''), pages, outline, info };
+  return { text: text.replace(/\s+/g, ''), pages: doc.numPages, outline, info };
 }
 
 const loaded = new Map<Uint8Array, Promise<PDFDocument>>();
@@ -126,8 +134,7 @@ describe('the PDFs of a full build', () => {
   });
 
   it('give the contents page numbers that match where each heading is', async () => {
-    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    const doc = await getDocument({ data: pdfs.dossier!.slice(), verbosity: 0 }).promise;
+    const doc = await pdfjsDocument(pdfs.dossier!);
     /** The lines of a page as a reader sees them, spaces squashed. */
     const lines = async (n: number) => {
       let text = '';
@@ -145,7 +152,6 @@ describe('the PDFs of a full build', () => {
       expect(entry, title).toBe(`${title}${page}`);
       expect(await lines(page), title).toContain(title);
     }
-    await doc.destroy();
   });
 
   it('embed every font as a named subset with TrueType outlines, and no Type 3 font', async () => {
