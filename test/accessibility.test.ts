@@ -1,7 +1,7 @@
 // Accessibility as institutions check it, on what a build writes: axe-core's WCAG 2.2 AA and best-practice rules on
 // every HTML page, and Ace by DAISY (the EPUB accessibility checker) on the EPUB. Both run offline, on the shared
 // build, in one Chromium launched for the file: Ace (in a process of its own) connects to it and checks the books in
-// its tabs while axe checks the pages in three others.
+// its tabs while axe checks the pages in another.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -69,44 +69,25 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Tabs kept for axe between pages; at most three pages are checked at once. */
-const idleTabs: Page[] = [];
-let openTabs = 0;
-const waitingForTab: ((tab: Page) => void)[] = [];
-async function takeTab(): Promise<Page> {
-  const idle = idleTabs.pop();
-  if (idle) return idle;
-  if (openTabs < 3) {
-    openTabs++;
-    return await browser!.newPage();
-  }
-  return await new Promise((r) => waitingForTab.push(r));
-}
-function giveBackTab(tab: Page): void {
-  const next = waitingForTab.shift();
-  if (next) next(tab);
-  else idleTabs.push(tab);
-}
-
-/** axe's results for one page of the build, loaded from its file into one of the tabs. */
+/**
+ * axe's results for one page of the build, loaded from its file, in the one tab every page is loaded into in turn
+ * (Ace's tabs run beside it; more tabs for axe were measured to cost CPU time, not to save it).
+ */
+let tab: Page | undefined;
 async function axe(page: string): Promise<AxeResults> {
-  const tab = await takeTab();
-  try {
-    // A navigation leaves nothing of the page before: axe is added again to each page it checks.
-    await tab.goto(pathToFileURL(join(out, page)).href, { waitUntil: 'load', timeout: 60_000 });
-    await tab.evaluate(() => document.fonts.ready.then(() => undefined));
-    await tab.addScriptTag({ url: AXE_SCRIPT });
-    // Every rule runs and reports every violating element; passing and inapplicable rules are listed with one element
-    // each, which spares axe building selectors for every element that passed.
-    const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
-    return await tab.evaluate((o) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, o), options);
-  } finally {
-    giveBackTab(tab);
-  }
+  tab ??= await browser!.newPage();
+  // A navigation leaves nothing of the page before: axe is added again to each page it checks.
+  await tab.goto(pathToFileURL(join(out, page)).href, { waitUntil: 'load', timeout: 60_000 });
+  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  await tab.addScriptTag({ url: AXE_SCRIPT });
+  // Every rule runs and reports every violating element; passing and inapplicable rules are listed with one element
+  // each, which spares axe building selectors for every element that passed.
+  const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
+  return await tab.evaluate((o) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, o), options);
 }
 
 describe('axe-core on every HTML page of a build', () => {
-  it.concurrent.for(PAGES)('%s has no violation of WCAG 2.2 AA or of a best practice', { timeout: 60_000 }, async (page, { expect }) => {
+  it.each(PAGES)('%s has no violation of WCAG 2.2 AA or of a best practice', async (page) => {
     const results = await axe(page);
     expect(results.testEngine.version).toMatch(/^4\./);
     // The rules did run: a page that failed to load would pass vacuously.
@@ -116,7 +97,7 @@ describe('axe-core on every HTML page of a build', () => {
       ...v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`),
     ]);
     expect(results.violations.map((v) => `${v.id} ×${v.nodes.length}`), `${page}:\n${report.join('\n')}`).toEqual([]);
-  });
+  }, 60_000);
 });
 
 /** The parts of Ace's report (EARL, https://daisy.github.io/ace/docs/report-json/) this test reads. */
