@@ -1,7 +1,7 @@
 // Accessibility as institutions check it, on what a build writes: axe-core's WCAG 2.2 AA and best-practice rules on
-// every HTML page, and Ace by DAISY (the EPUB accessibility checker) on the EPUB. Both run offline, on the same
-// Chromium the build prints with, on the shared build. Ace runs (in a process of its own) while axe checks the pages,
-// one tab loading each page in turn: about 9–12 s on two cores.
+// every HTML page, and Ace by DAISY (the EPUB accessibility checker) on the EPUB. Both run offline, on the shared
+// build, in one Chromium launched for the file: Ace (in a process of its own) connects to it and checks the books in
+// its tabs while axe checks the pages in another.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,7 +16,8 @@ import { CHROMIUM_FLAGS, findBrowser, NO_BROWSER_HELP } from '../pipeline/print/
 import { realBuild } from './shared-build.ts';
 
 const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// Loaded by each page from the file, as a page loads its own scripts, rather than sent over the DevTools pipe each time.
+const AXE_SCRIPT = pathToFileURL(require.resolve('axe-core/axe.min.js')).href;
 // Ace on Puppeteer (its plain `ace` runs on Electron, whose binary is not installed), every book in one run.
 const ACE_RUNNER = fileURLToPath(new URL('ace.cjs', import.meta.url));
 
@@ -33,55 +34,55 @@ const out = realBuild.outDir;
 const chromium = findBrowser();
 let browser: Browser | undefined;
 
-/**
- * Ace's reports on both books, from one Ace run on one Chromium of its own, started with the file: it runs while axe
- * checks the pages.
- */
+/** Ace's reports on both books, from one Ace run, started with the file: it runs while axe checks the pages. */
 let aceReports: Promise<Record<(typeof LANGS)[number], AceReport>>;
 
 beforeAll(async () => {
   if (!chromium) throw new Error(NO_BROWSER_HELP);
-  aceReports = runAce(chromium.path);
+  // Page scripts on (the printer turns them off): axe runs in the page. The pipe is Puppeteer's (Chromium exits with
+  // its parent); the DevTools port, on 127.0.0.1, is for Ace's process.
+  browser = await puppeteer.launch({ executablePath: chromium.path, headless: true, args: [...CHROMIUM_FLAGS, '--remote-debugging-port=0'], pipe: true });
+  aceReports = runAce(browser.wsEndpoint());
   // Awaited by the Ace tests; a failure is theirs, not an unhandled rejection in the meantime.
   aceReports.catch(() => undefined);
-  // Page scripts on (the printer turns them off): axe runs in the page.
-  browser = await puppeteer.launch({ executablePath: chromium.path, headless: true, args: CHROMIUM_FLAGS, pipe: true });
 }, 120_000);
 
-async function runAce(executable: string): Promise<Record<(typeof LANGS)[number], AceReport>> {
-  // Ace's Puppeteer runs the system Chromium (it has none of its own); its config and logs go to the work folder.
+async function runAce(browserWSEndpoint: string): Promise<Record<(typeof LANGS)[number], AceReport>> {
+  if (!browserWSEndpoint) throw new Error('Chromium gave no DevTools address for Ace to connect to');
+  // Ace's config and logs go to the work folder.
   const env = {
     ...process.env,
-    PUPPETEER_EXECUTABLE_PATH: executable,
-    PUPPETEER_SKIP_DOWNLOAD: '1',
-    // Ace gives Chromium 5 s to start, too short on a busy machine.
-    ACE_TIMEOUT_INITIAL: '60000',
     XDG_CONFIG_HOME: join(work, 'config'),
     XDG_STATE_HOME: join(work, 'state'),
     XDG_DATA_HOME: join(work, 'data'),
     XDG_CACHE_HOME: join(work, 'cache'),
   };
   const books = LANGS.map((lang) => join(out, lang, 'briefs.epub'));
-  await promisify(execFile)(process.execPath, [ACE_RUNNER, join(work, 'ace'), join(work, 'ace-temp'), ...books], { env, timeout: 150_000 });
+  await promisify(execFile)(process.execPath, [ACE_RUNNER, browserWSEndpoint, join(work, 'ace'), join(work, 'ace-temp'), ...books], { env, timeout: 150_000 });
   return Object.fromEntries(LANGS.map((lang, i) => [lang, JSON.parse(readFileSync(join(work, 'ace', String(i), 'report.json'), 'utf8')) as AceReport])) as Record<(typeof LANGS)[number], AceReport>;
 }
 
 afterAll(async () => {
-  // Ace's run is over before its folder goes (it ends with its tests, or here should they not have run).
+  // Ace's run is over before its browser and folder go (it ends with its tests, or here should they not have run).
   await aceReports?.catch(() => undefined);
   await browser?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-/** axe's results for one page of the build, loaded from its file, in the one tab every page is loaded into in turn. */
+/**
+ * axe's results for one page of the build, loaded from its file, in the one tab every page is loaded into in turn
+ * (Ace's tabs run beside it; more tabs for axe were measured to cost CPU time, not to save it).
+ */
 let tab: Page | undefined;
 async function axe(page: string): Promise<AxeResults> {
   tab ??= await browser!.newPage();
   // A navigation leaves nothing of the page before: axe is added again to each page it checks.
   await tab.goto(pathToFileURL(join(out, page)).href, { waitUntil: 'load', timeout: 60_000 });
   await tab.evaluate(() => document.fonts.ready.then(() => undefined));
-  await tab.addScriptTag({ content: AXE_SOURCE });
-  const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS } };
+  await tab.addScriptTag({ url: AXE_SCRIPT });
+  // Every rule runs and reports every violating element; passing and inapplicable rules are listed with one element
+  // each, which spares axe building selectors for every element that passed.
+  const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
   return await tab.evaluate((o) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, o), options);
 }
 

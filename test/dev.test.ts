@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-dev-'));
+// The minimal dataset: the server and the watcher are the subject, not the data, and each rebuild is quicker.
 const data = join(work, 'data');
+/** The minimal dataset's title, on its index page. */
+const TITLE = '測試簡報';
 const out = join(work, 'out');
 const SECRET = 'secret beside the output folder: 4f1c9a';
 
@@ -98,17 +101,40 @@ function atomicSave(file: string, content: string, temporary: string): void {
 
 let dev: Dev;
 const events: string[] = [];
-// The server whose output folder is inside its data folder: the loop, not the data, is its subject, so it serves the
-// minimal dataset; started with the first one, so that its first build overlaps the other's.
+// The server whose output folder is inside its data folder, started with the first one: its first build, and its
+// check below (an edit, then a quiet wait), overlap the other server's tests; its test reads the outcome.
 const inner = join(work, 'data-inner');
 let innerDev: Promise<Dev>;
+let innerLoop: Promise<{ rebuilds: number; stdout: string; page: string }>;
+
+/** One edit in the data folder that holds the output folder, then as long again without an edit: the rebuilds counted. */
+async function checkInnerLoop(second: Dev): Promise<{ rebuilds: number; stdout: string; page: string }> {
+  try {
+    const rebuilt = () => second.stdout().match(/^rebuilt /gm)?.length ?? 0;
+    // The first build wrote into preview/ before "serving": had those writes been taken for edits, a rebuild
+    // would follow within the debounce; the edit's own rebuild below shows how long one takes on this machine.
+    const before = rebuilt();
+    const file = join(inner, 'dialogues.yaml');
+    const edited = Date.now();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2021-03-18', 'start: 2021-03-17'));
+    await until(() => rebuilt() > before, 'the rebuild after the edit');
+    // Then quiet for twice as long as that took (at least 1.5 s): a rebuild set off by the build's own writes
+    // into preview/ would come in that time.
+    await new Promise((r) => setTimeout(r, Math.max(1500, 2 * (Date.now() - edited))));
+    return { rebuilds: rebuilt() - before, stdout: second.stdout(), page: (await ask(second, '/zh-Hant/chronology.html')).text };
+  } finally {
+    await stopDev(second);
+  }
+}
 
 beforeAll(async () => {
-  cpSync(join(ROOT, 'data'), data, { recursive: true });
+  cpSync(join(FIXTURES, 'minimal'), data, { recursive: true });
   cpSync(join(FIXTURES, 'minimal'), inner, { recursive: true });
   writeFileSync(join(work, 'secret.txt'), SECRET);
   innerDev = startDev(inner, join(inner, 'preview'));
-  innerDev.catch(() => undefined);
+  innerLoop = innerDev.then(checkInnerLoop);
+  // Awaited by its test; a failure is the test's, not an unhandled rejection in the meantime.
+  innerLoop.catch(() => undefined);
   dev = await startDev(data, out);
   // Subscribed once the server has answered: from then on every reload it sends reaches `events`.
   await new Promise<void>((subscribed) =>
@@ -123,6 +149,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopDev(dev);
+  await innerLoop?.catch(() => undefined);
   await stopDev(await innerDev.catch(() => undefined));
   rmSync(work, { recursive: true, force: true });
 });
@@ -135,7 +162,7 @@ describe('npm run dev: the preview server', () => {
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.text).toContain('new EventSource("/__events")');
     expect(readFileSync(join(out, 'zh-Hant/chronology.html'), 'utf8')).not.toContain('EventSource');
-    expect((await ask(dev, '/')).text).toContain('中美戰略對話簡報');
+    expect((await ask(dev, '/')).text).toContain(TITLE);
     const missing = await ask(dev, '/zh-Hant/nothing.html');
     expect(missing.status).toBe(404);
     expect(missing.text).toMatch(/^not found: /);
@@ -151,7 +178,7 @@ describe('npm run dev: the preview server', () => {
     for (const host of ['evil.example', `evil.example:${dev.port}`, `localhost:${dev.port + 1}`, '127.0.0.1.evil.example']) {
       const a = await ask(dev, '/', { headers: { host } });
       expect([403, 421], host).toContain(a.status);
-      expect(a.text).not.toContain('中美戰略對話簡報');
+      expect(a.text).not.toContain(TITLE);
     }
     expect((await ask(dev, '/__events', { headers: { host: 'evil.example' } })).status).toBe(403);
     for (const host of [`localhost:${dev.port}`, `127.0.0.1:${dev.port}`, 'localhost', `[::1]:${dev.port}`]) {
@@ -241,31 +268,31 @@ describe('npm run dev: the watcher', () => {
   it('rebuilds after a date is edited and tells the page to reload', async () => {
     const file = join(data, 'dialogues.yaml');
     const reloadsBefore = events.length;
-    writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2006-11-08', 'start: 2006-11-09'));
-    await until(async () => (await chronology(dev)).includes('2006年11月9日'), 'the edited date on the page');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2008-12\n', 'start: 2008-12-09\n'));
+    await until(async () => (await chronology(dev)).includes('2008年12月9日'), 'the edited date on the page');
     await until(() => events.length > reloadsBefore, 'a reload event');
   }, 40_000);
 
   it('shows a data error on the page over the last good output', async () => {
     const file = join(data, 'dialogues.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2006-11-09', 'start: 2006-11-31'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2008-12-09', 'start: 2008-12-32'));
     await until(async () => (await chronology(dev)).includes('role="alert"'), 'the problems banner');
     const page = await chronology(dev);
-    expect(page).toMatch(/<div role="alert"[^>]*>[^<]*dialogues\.yaml:\d+:\d+: error: invalid date &quot;2006-11-31&quot;/);
-    expect(page).toContain('2006年11月9日');
+    expect(page).toMatch(/<div role="alert"[^>]*>[^<]*dialogues\.yaml:\d+:\d+: error: invalid date &quot;2008-12-32&quot;/);
+    expect(page).toContain('2008年12月9日');
   }, 40_000);
 
   it('follows atomic saves (write aside, rename over), the second one too', async () => {
     const file = join(data, 'dialogues.yaml');
     // As a JetBrains editor saves, then as `sed -i` does.
-    atomicSave(file, readFileSync(file, 'utf8').replace('start: 2006-11-31', 'start: 2006-11-10'), `${file}___jb_tmp___`);
+    atomicSave(file, readFileSync(file, 'utf8').replace('start: 2008-12-32', 'start: 2008-12-10'), `${file}___jb_tmp___`);
     // The banner goes once the rebuild is over, a moment after its pages are in place.
     await until(async () => {
       const page = await chronology(dev);
-      return page.includes('2006年11月10日') && !page.includes('role="alert"');
+      return page.includes('2008年12月10日') && !page.includes('role="alert"');
     }, 'the first atomic save on the page, and the banner gone');
-    atomicSave(file, readFileSync(file, 'utf8').replace('start: 2006-11-10', 'start: 2006-11-12'), join(data, 'sedAx81Qz'));
-    await until(async () => (await chronology(dev)).includes('2006年11月12日'), 'the second atomic save on the page');
+    atomicSave(file, readFileSync(file, 'utf8').replace('start: 2008-12-10', 'start: 2008-12-12'), join(data, 'sedAx81Qz'));
+    await until(async () => (await chronology(dev)).includes('2008年12月12日'), 'the second atomic save on the page');
   }, 40_000);
 
   it('keeps answering with a FIFO in the data folder, and shows it as a data error', async () => {
@@ -282,25 +309,10 @@ describe('npm run dev: the watcher', () => {
   }, 40_000);
 
   it('does not rebuild in a loop when the output folder is inside the data folder', async () => {
-    const second = await innerDev;
-    try {
-      const rebuilt = () => second.stdout().match(/^rebuilt /gm)?.length ?? 0;
-      // The first build wrote into preview/ before "serving": had those writes been taken for edits, a rebuild
-      // would follow within the debounce; the edit's own rebuild below shows how long one takes on this machine.
-      const before = rebuilt();
-      const file = join(inner, 'dialogues.yaml');
-      const edited = Date.now();
-      writeFileSync(file, readFileSync(file, 'utf8').replace('start: 2021-03-18', 'start: 2021-03-17'));
-      await until(() => rebuilt() > before, 'the rebuild after the edit');
-      // Then quiet for twice as long as that took (at least 1.5 s): a rebuild set off by the build's own writes
-      // into preview/ would come in that time.
-      await new Promise((r) => setTimeout(r, Math.max(1500, 2 * (Date.now() - edited))));
-      // One edit, one rebuild: the build's own writes into preview/ are not changes to the data.
-      expect(rebuilt() - before, second.stdout()).toBe(1);
-      expect((await ask(second, '/zh-Hant/chronology.html')).text).toContain('2021年3月17日');
-    } finally {
-      await stopDev(second);
-    }
+    const { rebuilds, stdout, page } = await innerLoop;
+    // One edit, one rebuild: the build's own writes into preview/ are not changes to the data.
+    expect(rebuilds, stdout).toBe(1);
+    expect(page).toContain('2021年3月17日');
   }, 40_000);
 });
 

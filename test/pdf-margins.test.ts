@@ -13,6 +13,7 @@ import { codePointsOf, fontFaceCss, subsetFaces } from '../pipeline/print/fonts.
 import type { Locale } from '../pipeline/views/locale.ts';
 import { loadMarginFonts, pageMarginCss, unescapeCss } from '../pipeline/print/page-margins.ts';
 import { printPdf, type PdfMetadata } from '../pipeline/print/pdf.ts';
+import { ROOT } from './helpers.ts';
 import { pdfObjectsText } from './pdf-objects.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-pdf-margins-'));
@@ -70,8 +71,7 @@ async function pageText(pdf: Uint8Array, n: number): Promise<string> {
 }
 
 /** The font dictionaries of a PDF (not the Type0 wrappers): name and whether the program is embedded. */
-async function fonts(pdf: Uint8Array): Promise<{ name: string; embedded: boolean }[]> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+function fonts(doc: PDFDocument): { name: string; embedded: boolean }[] {
   const out: { name: string; embedded: boolean }[] = [];
   for (const [, obj] of doc.context.enumerateIndirectObjects()) {
     if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Type'))?.toString() !== '/Font') continue;
@@ -90,7 +90,9 @@ beforeAll(async () => {
   // has them: the body's characters, and the header's and footer's (and the escaped case's), which a browser loads
   // only when laid-out text uses one of them — the case the margin boxes must not fall into.
   const slices = [codePointsOf(body), codePointsOf(title + footer + '<>續').filter((cp) => !codePointsOf(body).includes(cp))];
-  const cut = await Promise.all(slices.map(async (cps) => (await subsetFaces(cps, { cacheDir: null })).map((f) => ({ ...f, ranges: cps.map((cp) => [cp, cp] as const) }))));
+  // Cut once and kept where the builds keep theirs (the subsetter is fonts.test's subject, not this file's).
+  const cacheDir = join(ROOT, '.cache', 'fonts');
+  const cut = await Promise.all(slices.map(async (cps) => (await subsetFaces(cps, { cacheDir })).map((f) => ({ ...f, ranges: cps.map((cp) => [cp, cp] as const) }))));
   const faces = cut.flat();
   writeFileSync(join(work, 'fonts.css'), fontFaceCss(faces));
   mkdirSync(join(work, 'fonts'));
@@ -109,8 +111,9 @@ describe('the running header and footer of a page whose body shares none of thei
     expect(text).toContain(title);
     expect(text).toContain('第1頁,共1頁');
     expect(text).toContain('abc123');
-    expect(await pdfObjectsText(pdf)).toContain('/FontFile2');
-    const used = await fonts(pdf);
+    const objects = await PDFDocument.load(pdf, { updateMetadata: false });
+    expect(pdfObjectsText(objects)).toContain('/FontFile2');
+    const used = fonts(objects);
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((f) => !f.embedded)).toEqual([]);
     expect(used.every((f) => /NotoSansTC/.test(f.name))).toBe(true);
@@ -146,7 +149,7 @@ describe('the running header and footer of a page whose body shares none of thei
     const file = writePage('twice', runningHeadCss(title, { page_of: pageOf } as Locale), table);
     const first = await printPdf(printer!, { name: 'twice', file, paper: 'a4', metadata });
     const second = await printPdf(printer!, { name: 'twice', file, paper: 'a4', metadata });
-    expect(await pdfObjectsText(first.pdf)).toContain('(node');
+    expect(pdfObjectsText(await PDFDocument.load(first.pdf, { updateMetadata: false }))).toContain('(node');
     expect(Buffer.from(second.pdf).equals(Buffer.from(first.pdf))).toBe(true);
     await expectHeaderAndFooter(first.pdf);
   });

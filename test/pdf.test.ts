@@ -30,6 +30,17 @@ const options = (outDir: string, more: Partial<BuildOptions> = {}): BuildOptions
   ...more,
 });
 
+type PdfJsDocument = Awaited<ReturnType<(typeof import('pdfjs-dist/legacy/build/pdf.mjs'))['getDocument']>['promise']>;
+const opened = new Map<Uint8Array, Promise<PdfJsDocument>>();
+/** A PDF opened with pdf.js, once for every test that reads it; closed with the file. */
+const pdfjsDocument = (pdf: Uint8Array): Promise<PdfJsDocument> => {
+  if (!opened.has(pdf)) opened.set(pdf, import('pdfjs-dist/legacy/build/pdf.mjs').then(({ getDocument }) => getDocument({ data: pdf.slice(), verbosity: 0 }).promise));
+  return opened.get(pdf)!;
+};
+afterAll(async () => {
+  for (const doc of opened.values()) await (await doc).destroy();
+});
+
 type PdfText = { text: string; pages: number; outline: string[]; info: Record<string, unknown> };
 const parsed = new Map<Uint8Array, Promise<PdfText>>();
 /** A PDF's text, pages, outline and metadata through pdf.js; each PDF is read once. */
@@ -39,8 +50,7 @@ const pdfText = (pdf: Uint8Array): Promise<PdfText> => {
 };
 
 async function readPdfText(pdf: Uint8Array): Promise<PdfText> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await getDocument({ data: pdf.slice(), verbosity: 0 }).promise;
+  const doc = await pdfjsDocument(pdf);
   let text = '';
   for (let i = 1; i <= doc.numPages; i++) {
     const content = await (await doc.getPage(i)).getTextContent();
@@ -55,14 +65,19 @@ async function readPdfText(pdf: Uint8Array): Promise<PdfText> {
   };
   walk((await doc.getOutline()) as { title: string; items: unknown[] }[] | null);
   const info = (await doc.getMetadata()).info as Record<string, unknown>;
-  const pages = doc.numPages;
-  await doc.destroy();
-  return { text: text.replace(/\s+/g, ''), pages, outline, info };
+  return { text: text.replace(/\s+/g, ''), pages: doc.numPages, outline, info };
 }
+
+const loaded = new Map<Uint8Array, Promise<PDFDocument>>();
+/** A PDF's objects through pdf-lib, for reading only: each PDF is loaded once. */
+const pdfObjects = (pdf: Uint8Array): Promise<PDFDocument> => {
+  if (!loaded.has(pdf)) loaded.set(pdf, PDFDocument.load(pdf, { updateMetadata: false }));
+  return loaded.get(pdf)!;
+};
 
 /** Every font dictionary of a PDF: its subtype, name, and whether its program is embedded. */
 async function fonts(pdf: Uint8Array): Promise<{ subtype: string; name: string; embedded: boolean }[]> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const doc = await pdfObjects(pdf);
   const out: { subtype: string; name: string; embedded: boolean }[] = [];
   for (const [, obj] of doc.context.enumerateIndirectObjects()) {
     if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Type'))?.toString() !== '/Font') continue;
@@ -119,8 +134,7 @@ describe('the PDFs of a full build', () => {
   });
 
   it('give the contents page numbers that match where each heading is', async () => {
-    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    const doc = await getDocument({ data: pdfs.dossier!.slice(), verbosity: 0 }).promise;
+    const doc = await pdfjsDocument(pdfs.dossier!);
     /** The lines of a page as a reader sees them, spaces squashed. */
     const lines = async (n: number) => {
       let text = '';
@@ -138,7 +152,6 @@ describe('the PDFs of a full build', () => {
       expect(entry, title).toBe(`${title}${page}`);
       expect(await lines(page), title).toContain(title);
     }
-    await doc.destroy();
   });
 
   it('embed every font as a named subset with TrueType outlines, and no Type 3 font', async () => {
@@ -168,7 +181,7 @@ describe('the PDFs of a full build', () => {
     // Subject and keywords are worded by the locale from the data: the series, the years it spans, the brief's kind.
     expect(info.Subject).toBe('中美戰略對話2004–2021年各輪對話及相關事件的日期、地點、場次與時間。');
     expect(String(info.Keywords).split(' ')).toEqual(expect.arrayContaining(['中美戰略對話', '中美高層戰略對話', '年表']));
-    expect(await pdfObjectsText(pdfs.chronology!)).toContain('/StructTreeRoot');
+    expect(pdfObjectsText(await pdfObjects(pdfs.chronology!))).toContain('/StructTreeRoot');
     // The trailer's entries sit in the cross-reference stream's dictionary, which is never compressed.
     expect(Buffer.from(pdfs.chronology!).toString('latin1')).toMatch(/\/ID\s*\[\s*<[0-9a-f]{32}>\s*<[0-9a-f]{32}>\s*\]/i);
   });
@@ -177,7 +190,7 @@ describe('the PDFs of a full build', () => {
     // Measured on the embedded programs (/FontFile2 streams as stored), which the font subsets decide; before, the
     // unicode-range slices made 52 programs and 190 KiB for the chronology alone.
     for (const [name, pdf] of Object.entries(pdfs)) {
-      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+      const doc = await pdfObjects(pdf);
       let bytes = 0;
       for (const [, obj] of doc.context.enumerateIndirectObjects()) if (obj instanceof PDFRawStream && obj.dict.has(PDFName.of('Length1'))) bytes += obj.contents.byteLength;
       expect(bytes, name).toBeGreaterThan(0);
@@ -207,7 +220,8 @@ afterAll(() => printer.close());
 describe('printing options', () => {
   it('prints US Letter on request', async () => {
     const out = join(work, 'letter');
-    await build(options(out, { only: ['roster'], langs: ['zh-Hant'], paper: 'letter', printer }));
+    // The paper, not the data, is the subject: the minimal dataset's roster.
+    await build(options(out, { dataDir: join(FIXTURES, 'minimal'), only: ['roster'], langs: ['zh-Hant'], paper: 'letter', printer }));
     const doc = await PDFDocument.load(readFileSync(join(out, 'zh-Hant/roster.pdf')));
     const { width, height } = doc.getPage(0).getSize();
     expect([Math.round(width), Math.round(height)]).toEqual([612, 792]);
