@@ -138,39 +138,43 @@ async function pagesFromParts(page: Page, print: (options: PDFOptions) => Promis
  * document.
  */
 export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number; passes: number; layout?: PdfLayout }> {
+  const printed = await printer.withPage({ name: job.name, file: job.file }, (page, print) => printOnPage(page, print, job));
+  // Finished once the tab is free again: Chromium prints the next document meanwhile.
+  return { ...(await finishPdfOffThread(printed.raw, job.metadata)), passes: printed.passes, ...(printed.layout ? { layout: printed.layout } : {}) };
+}
+
+/** The raw print of the loaded page, its contents numbered first where it has numbered contents (see printPdf). */
+async function printOnPage(page: Page, print: (options: PDFOptions) => Promise<Uint8Array>, job: PdfJob): Promise<{ raw: Uint8Array; passes: number; layout?: PdfLayout }> {
   const options: PDFOptions = { preferCSSPageSize: true, printBackground: true, tagged: true, outline: true };
-  return printer.withPage({ name: job.name, file: job.file }, async (page, print) => {
-    await page.addStyleTag({ content: PAPER_CSS[job.paper] });
-    // Before the first print: a margin box whose font faces are not loaded yet prints blank. A face file that fails
-    // to load fails the print through the printer's own request check; a font string Chromium cannot parse only
-    // leaves that family to Chromium's own loading.
-    await loadMarginFonts(page, job.marginText);
-    const numbered = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"] span.toc-page') !== null);
-    if (!numbered) {
-      const raw = await print(options);
-      // Read before finishing, which takes the bytes (finishing moves no object, so the layout is the same).
-      const layout = job.withLayout ? await pdfLayout(raw) : undefined;
-      return { ...(await finishPdfOffThread(raw, job.metadata)), passes: 1, ...(layout ? { layout } : {}) };
-    }
-    let passes = 0;
-    let pages = job.parts?.some((p) => p.own) ? await pagesFromParts(page, print, job.parts, options) : undefined;
-    if (!pages) {
-      // The measuring pass only places the headings: untagged and without an outline it prints a third faster, and
-      // the layout is the same.
-      pages = await destinationPages(await print({ ...options, tagged: false, outline: false }));
-      passes++;
-    }
-    let pdf: Uint8Array | undefined;
-    let layout: PdfLayout | undefined;
-    for (let pass = 0; pass < 3; pass++) {
-      await setTocPages(page, pages);
-      pdf = await print(options);
-      passes++;
-      layout = await pdfLayout(pdf);
-      const moved = [...pages].some(([id, n]) => layout!.destinations.get(id) !== n);
-      pages = layout.destinations;
-      if (!moved) break;
-    }
-    return { ...(await finishPdfOffThread(pdf!, job.metadata)), passes, layout: layout! };
-  });
+  await page.addStyleTag({ content: PAPER_CSS[job.paper] });
+  // Before the first print: a margin box whose font faces are not loaded yet prints blank. A face file that fails
+  // to load fails the print through the printer's own request check; a font string Chromium cannot parse only
+  // leaves that family to Chromium's own loading.
+  await loadMarginFonts(page, job.marginText);
+  const numbered = await page.evaluate(() => document.querySelector('nav.toc a[href^="#"] span.toc-page') !== null);
+  if (!numbered) {
+    const raw = await print(options);
+    // Read before finishing, which takes the bytes (finishing moves no object, so the layout is the same).
+    return { raw, passes: 1, ...(job.withLayout ? { layout: await pdfLayout(raw) } : {}) };
+  }
+  let passes = 0;
+  let pages = job.parts?.some((p) => p.own) ? await pagesFromParts(page, print, job.parts, options) : undefined;
+  if (!pages) {
+    // The measuring pass only places the headings: untagged and without an outline it prints a third faster, and
+    // the layout is the same.
+    pages = await destinationPages(await print({ ...options, tagged: false, outline: false }));
+    passes++;
+  }
+  let raw: Uint8Array | undefined;
+  let layout: PdfLayout | undefined;
+  for (let pass = 0; pass < 3; pass++) {
+    await setTocPages(page, pages);
+    raw = await print(options);
+    passes++;
+    layout = await pdfLayout(raw);
+    const moved = [...pages].some(([id, n]) => layout!.destinations.get(id) !== n);
+    pages = layout.destinations;
+    if (!moved) break;
+  }
+  return { raw: raw!, passes, layout: layout! };
 }
