@@ -124,10 +124,13 @@ describe('an atomic publish', () => {
       const to = visible(out).get('zh-Hant/chronology.md') === stateA.get('zh-Hant/chronology.md') ? b : a;
       const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', to, '--out', out, '--format', 'md,html,epub', '--force', '--quiet'], { cwd: ROOT });
       pids.push(child.pid!);
+      // Listened for from the start: a build quicker than its delay has exited before the kill, and is waited for all
+      // the same (what it left must be whole too).
+      const exited = new Promise((r) => child.once('exit', r));
       const delay = [150, 400, 700, 1000][round]!;
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       kills++;
       const now = visible(out);
       expect([stateA, stateB].some((s) => JSON.stringify([...s]) === JSON.stringify([...now])), `round ${round}: a mix of two builds`).toBe(true);
