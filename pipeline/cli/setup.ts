@@ -22,10 +22,13 @@ function ensureBrowser(): void {
   const found = findBrowser();
   if (found) return;
   // Puppeteer's own browser first (an ordinary machine can download it), then the distribution's Chromium.
-  console.log('setup: no browser found; downloading Chrome for Puppeteer');
-  const download = spawnSync('npx', ['--no-install', 'puppeteer', 'browsers', 'install', 'chrome'], { stdio: 'inherit' });
+  console.log('setup: no browser found; downloading Chrome for Puppeteer (about 170 MB)');
+  // Its messages are kept back: when the download fails, Puppeteer's command prints its whole usage text before the
+  // one line that says why.
+  const download = spawnSync('npx', ['--no-install', 'puppeteer', 'browsers', 'install', 'chrome'], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   if (download.status === 0 && findBrowser()) return;
-  console.log('setup: the download failed; installing the chromium package');
+  const why = (download.stderr ?? '').split('\n').filter((line) => /^Error\b|^\s+- /.test(line)).join('\n');
+  console.log(`setup: the download failed${why ? `:\n${why}\n` : '; '}installing the chromium package`);
   if (aptInstall('chromium') && findBrowser()) return;
   console.error(`setup: ${NO_BROWSER_HELP}`);
   process.exit(1);
