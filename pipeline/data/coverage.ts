@@ -8,6 +8,7 @@ import { toSimplified, type ExplicitForm } from './convert.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { codePointsOf, describeCodePoint, familiesOf, missingGlyphs, type MissingGlyph } from './glyphs.ts';
 import type { Lang } from './names.ts';
+import { kept } from './memo.ts';
 import { foreignScriptCharacters, formsInOtherScript, langOfScript, otherScript, scriptOf, type Script } from './script.ts';
 import type { YamlSource } from './yaml-source.ts';
 
@@ -92,12 +93,8 @@ const stringsByDoc = new WeakMap<YamlSource['doc'], Map<string, readonly DataStr
 function dataStrings(sources: readonly YamlSource[]): DataString[] {
   const dataScript = scriptOf(dataLanguage(sources) ?? '');
   return sources.flatMap((source) => {
-    let byReading = stringsByDoc.get(source.doc);
-    if (!byReading) stringsByDoc.set(source.doc, (byReading = new Map()));
-    const reading = `${source.file}\n${dataScript}`;
-    let found = byReading.get(reading);
-    if (!found) byReading.set(reading, (found = fileStrings(source, dataScript)));
-    return found;
+    const byReading = kept(stringsByDoc, source.doc, () => new Map<string, readonly DataString[]>());
+    return kept(byReading, `${source.file}\n${dataScript}`, () => fileStrings(source, dataScript));
   });
 }
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import type { Lang } from './names.ts';
+import { kept } from './memo.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -96,8 +97,7 @@ const missingByLang = new Map<Lang, Map<number, readonly MissingGlyph[]>>();
 
 /** The characters that some family and weight of an edition cannot draw, by the complete font's own cmap. */
 export function missingGlyphs(codePoints: readonly number[], lang: Lang = 'zh-Hant'): MissingGlyph[] {
-  let known = missingByLang.get(lang);
-  if (!known) missingByLang.set(lang, (known = new Map()));
+  const known = kept(missingByLang, lang, () => new Map<number, readonly MissingGlyph[]>());
   let faces: { f: FontFamily; weight: number; font: fontkit.Font }[] | undefined;
   const missing: MissingGlyph[] = [];
   for (const cp of codePoints) {

@@ -8,6 +8,7 @@ import { crossFileRules, type Reporter } from './cross-file-rules.ts';
 import type { RuleId } from './rules.ts';
 import { DATA_FILE_NAMES, dataFiles, type DataFileName, type Dataset } from './schema.ts';
 import { locate, pointerToPath, type Path, type YamlSource } from './yaml-source.ts';
+import { kept } from './memo.ts';
 
 export { DATA_FILE_NAMES };
 
@@ -129,11 +130,8 @@ function schemaDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic | unde
 const schemaMessages = new WeakMap<YamlSource['doc'], Map<DataFileName, readonly Diagnostic[]>>();
 
 function schemaDiagnostics(source: YamlSource, name: DataFileName): Diagnostic[] {
-  let byName = schemaMessages.get(source.doc);
-  if (!byName) schemaMessages.set(source.doc, (byName = new Map()));
-  let found = byName.get(name);
-  if (!found) byName.set(name, (found = checkSchema(source, name)));
-  return found.map((d) => ({ ...d }));
+  const byName = kept(schemaMessages, source.doc, () => new Map<DataFileName, readonly Diagnostic[]>());
+  return kept(byName, name, () => checkSchema(source, name)).map((d) => ({ ...d }));
 }
 
 function checkSchema(source: YamlSource, name: DataFileName): Diagnostic[] {

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { BRIEF_NAMES, fill, type BriefName, type Locale } from '../views/locale.ts';
 import type { Format, Lang } from '../data/names.ts';
+import { kept } from '../data/memo.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading, type HtmlOptions } from './markdown-to-html.ts';
 import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from '../data/schema.ts';
@@ -95,9 +96,7 @@ export async function readTemplates(dirs: string | readonly string[]): Promise<T
 const compiledHtml = new WeakMap<TemplateSource, Handlebars.TemplateDelegate>();
 
 function compileHtml(t: TemplateSource): Handlebars.TemplateDelegate {
-  let fn = compiledHtml.get(t);
-  if (!fn) compiledHtml.set(t, (fn = compileHtmlTemplate(t)));
-  return fn;
+  return kept(compiledHtml, t, () => compileHtmlTemplate(t));
 }
 
 /** An HTML template (Handlebars with its own HTML escaping); errors name the template, line and column. */

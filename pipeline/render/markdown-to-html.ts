@@ -15,6 +15,7 @@ import remarkCjkFriendly from 'remark-cjk-friendly';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
+import { kept } from '../data/memo.ts';
 import { isType, walk } from './walk.ts';
 import { rehypeKeepTogether, remarkLanguageSpans } from './typography.ts';
 import type { Locale } from '../views/locale.ts';
@@ -256,8 +257,7 @@ const processors = new WeakMap<Locale, ReturnType<typeof processorFor>>();
 
 /** Markdown to a HAST tree, by the locale's processor. */
 function toHast(markdown: string, locale: Locale): Root {
-  let processor = processors.get(locale);
-  if (!processor) processors.set(locale, (processor = processorFor(locale)));
+  const processor = kept(processors, locale, () => processorFor(locale));
   return processor.runSync(processor.parse(markdown)) as Root;
 }
 

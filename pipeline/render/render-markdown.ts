@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import type { HelperOptions } from 'handlebars';
 import type { ForeignPassage } from '../data/script.ts';
 import { TemplateError } from '../data/diagnostics.ts';
+import { kept } from '../data/memo.ts';
 import type { Footnote } from '../views/index.ts';
 
 /** A template file: its name relative to the templates folder, and its text. */
@@ -245,8 +246,7 @@ const compiledSets = new WeakMap<readonly TemplateSource[], Map<string, Compiled
  * holding one of `passages` prints it marked with its language.
  */
 export function createMarkdownRenderer(templates: readonly TemplateSource[], passages: readonly ForeignPassage[] = []): MarkdownRenderer {
-  let compiled = compiledSets.get(templates);
-  if (!compiled) compiledSets.set(templates, (compiled = compileTemplates(templates)));
+  const compiled = kept(compiledSets, templates, () => compileTemplates(templates));
   const data: RenderData = { passages };
   return {
     render(template, view) {
