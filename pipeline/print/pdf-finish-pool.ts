@@ -28,10 +28,14 @@ interface FinishThread {
 
 const threads: FinishThread[] = [];
 let nextId = 0;
-const workerFile = (): string | undefined => {
-  if (WORKER_URL.protocol !== 'file:') return undefined;
-  const path = fileURLToPath(WORKER_URL);
-  return existsSync(path) ? path : undefined;
+/** The bundled worker's path, looked for once: null when there is none. */
+let workerPath: string | null | undefined;
+const workerFile = (): string | null => {
+  if (workerPath === undefined) {
+    const path = WORKER_URL.protocol === 'file:' ? fileURLToPath(WORKER_URL) : undefined;
+    workerPath = path && existsSync(path) ? path : null;
+  }
+  return workerPath;
 };
 
 function startThread(file: string): FinishThread {
