@@ -3,7 +3,7 @@
 // sentences; and the same inputs print the same bytes, five times over.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import type { BuildSession } from '../pipeline/build/options.ts';
 import { describeWriteError, OutputFolderError } from '../pipeline/data/diagnostics.ts';
 import { LOCK_FILE, processAlive } from '../pipeline/build/lock.ts';
 import { PROFILE_PREFIX, type PublishStep } from '../pipeline/build/output.ts';
-import { FIXTURES, ROOT } from './helpers.ts';
+import { FIXTURES, minimalReworded, ROOT } from './helpers.ts';
 import { realBuild } from './shared-build.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-faults-'));
@@ -43,17 +43,8 @@ function visible(dir: string): Map<string, string> {
  */
 function twoDatasets(name: string): { a: string; b: string } {
   const a = join(work, `${name}-a`);
-  const b = join(work, `${name}-b`);
   cpSync(join(FIXTURES, 'minimal'), a, { recursive: true });
-  cpSync(join(FIXTURES, 'minimal'), b, { recursive: true });
-  const edit = (file: string, from: string, to: string) => {
-    const text = readFileSync(join(b, file), 'utf8');
-    expect(text).toContain(from);
-    writeFileSync(join(b, file), text.replace(from, to));
-  };
-  edit('dialogues.yaml', 'end: 2021-03-19', 'end: 2021-03-20');
-  edit('outcomes.yaml', 'text: 加強合作', 'text: 合作加強');
-  return { a, b };
+  return { a, b: minimalReworded(join(work, `${name}-b`)) };
 }
 
 /** What builds of `out` by the processes `pids` left behind (other tests run at the same time have their own). */

@@ -1,7 +1,7 @@
 // Shared by the tests: the fixture datasets and how an invalid case is laid over the minimal one.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,4 +81,20 @@ export function snapshotFiles(dir: string): Map<string, string> {
   };
   walk(dir);
   return files;
+}
+
+/**
+ * The minimal fixture copied to `dir` with another end date and an outcome in other words of the same characters:
+ * every brief prints otherwise, yet the font subsets (cut for the characters) are the same.
+ */
+export function minimalReworded(dir: string): string {
+  cpSync(join(FIXTURES, 'minimal'), dir, { recursive: true });
+  const edit = (file: string, from: string, to: string) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    if (!text.includes(from)) throw new Error(`${file} of the minimal fixture no longer holds "${from}"`);
+    writeFileSync(join(dir, file), text.replace(from, to));
+  };
+  edit('dialogues.yaml', 'end: 2021-03-19', 'end: 2021-03-20');
+  edit('outcomes.yaml', 'text: 加強合作', 'text: 合作加強');
+  return dir;
 }

@@ -8,7 +8,7 @@ import { build, defaultBuildOptions, type BuildOptions } from '../pipeline/build
 import { openPrinter, type Printer } from '../pipeline/print/browser.ts';
 import { MANIFEST_FILE } from '../pipeline/build/cache.ts';
 import { LockError, LOCK_FILE, processAlive } from '../pipeline/build/lock.ts';
-import { FIXTURES, ROOT, snapshotFiles } from './helpers.ts';
+import { FIXTURES, minimalReworded, ROOT, snapshotFiles } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'briefs-incremental-'));
 // One browser for the builds that print but are not about the browser; every output folder lies under `work`.
@@ -138,19 +138,10 @@ describe('safe writes', () => {
     const o = { ...options({ langs: ['zh-Hant'], formats: ['md', 'html', 'pdf'] }), dataDir: join(work, 'kill-data'), outDir: dir };
     await build({ ...o, printer });
     const before = snapshot(dir);
-    // The killed build: the minimal fixture with another end date and an outcome in other words of the same
-    // characters (so the same font subsets): every brief prints otherwise, so any of its files that slipped into the
-    // previous outputs would differ from them. Pages and PDFs, no EPUB. "While printing" is aimed, not timed: the
+    // The killed build: the minimal fixture reworded (the same font subsets), so every brief prints otherwise, and
+    // any of its files that slipped into the previous outputs would differ from them. Pages and PDFs, no EPUB. "While printing" is aimed, not timed: the
     // kill goes when the first PDF is made, and the dossier, which waits for every brief's layout, is still to print.
-    const killData = join(work, 'kill-other-data');
-    cpSync(MINIMAL, killData, { recursive: true });
-    const edit = (file: string, from: string, to: string) => {
-      const text = readFileSync(join(killData, file), 'utf8');
-      expect(text).toContain(from);
-      writeFileSync(join(killData, file), text.replace(from, to));
-    };
-    edit('dialogues.yaml', 'end: 2021-03-19', 'end: 2021-03-20');
-    edit('outcomes.yaml', 'text: 加強合作', 'text: 合作加強');
+    const killData = minimalReworded(join(work, 'kill-other-data'));
     // Its own browser, which the kill must take down with it.
     const child = spawn('node', ['pipeline/cli/launch.mjs', 'build', '--data', killData, '--out', dir, '--lang', 'zh-Hant', '--format', 'md,html,pdf', '--force'], { cwd: ROOT });
     let output = '';
