@@ -67,7 +67,7 @@ describe('what changed between two datasets', () => {
   it('words each change for a reader, old → new, each with the citation of its record, in both editions', async () => {
     const data = await realDataset();
     const templates = await readTemplates(TEMPLATES);
-    const hant = renderChanges(compareDatasets(data, edited(data)), data, edited(data), await loadLocale(TEMPLATES, 'zh-Hant'), templates, false).markdown;
+    const hant = renderChanges(compareDatasets(data, edited(data)), data, edited(data), await loadLocale(TEMPLATES, 'zh-Hant'), templates).markdown;
     expect(hant).toContain('# 修訂說明 {#top}');
     expect(hant).toContain('- 對話「2006年11月9日 中美戰略對話」的開始日期：2006年11月8日 → 2006年11月9日[^seed-rounds]');
     expect(hant).toContain('- 對話「2006年11月9日 中美戰略對話」的地點：北京 → 華盛頓[^seed-rounds]');
@@ -78,9 +78,9 @@ describe('what changed between two datasets', () => {
     expect(hant).toContain('- 職務：甲乙：特使[^');
     expect(hant).toMatch(/## 刪除 \{#changes-removed\}\n\n- 事件：2021年3月22日 .+\[\^seed-outcomes\]/);
     expect(hant).toMatch(/\n\[\^seed-rounds\]: 《中美戰略對話》，「歷次對話」一節/);
-    const hans = renderChanges(compareDatasets(data, edited(data)), data, edited(data), await loadLocale(TEMPLATES, 'zh-Hans'), templates, false).markdown;
+    const hans = renderChanges(compareDatasets(data, edited(data)), data, edited(data), await loadLocale(TEMPLATES, 'zh-Hans'), templates).markdown;
     expect(hans).toContain('- 对话“2006年11月9日 中美战略对话”的开始日期：2006年11月8日 → 2006年11月9日[^seed-rounds]');
-    const none = renderChanges([], data, data, await loadLocale(TEMPLATES, 'zh-Hant'), templates, false).markdown;
+    const none = renderChanges([], data, data, await loadLocale(TEMPLATES, 'zh-Hant'), templates).markdown;
     expect(none).toContain('兩版資料所載紀錄相同，沒有修訂。');
   });
 });

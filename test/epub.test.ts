@@ -7,6 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { codePointsOf, subsetFaces } from '../pipeline/print/fonts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEpub, epubIdentifier, type EpubInput } from '../pipeline/print/epub.ts';
+import { xhtmlChapterOfHtml } from '../pipeline/render/xhtml-chapter.ts';
 import { printedDataset } from '../pipeline/views/printed.ts';
 import { publicationView } from '../pipeline/views/series.ts';
 import { epubcheckAll, type EpubCheckReport } from './epubcheck.ts';
@@ -28,7 +29,7 @@ const input: EpubInput = {
   author: publication.publisher,
   identifier: epubIdentifier(['dialogue-briefs', locale.lang, JSON.stringify(dataset)]),
   modified: '2021-03-22T00:00:00Z',
-  chapters: briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment })),
+  chapters: briefs.map((b) => ({ name: b.name, title: b.title, ...b.chapter! })),
   stylesheet: readFileSync(join(TEMPLATES, 'style.css'), 'utf8'),
   tocLabel: locale.toc,
   accessibilitySummary: locale.epub_accessibility,
@@ -216,15 +217,22 @@ describe('buildEpub refuses input it cannot make a valid book from', () => {
   });
 
   it('a chapter name that cannot be a file name, or is used twice', () => {
-    expect(() => buildEpub({ ...input, chapters: [{ name: '../x', title: 'x', fragment: '<h1>x</h1>' }] })).toThrow(/chapter name/);
+    expect(() => buildEpub({ ...input, chapters: [{ name: '../x', title: 'x', ...xhtmlChapterOfHtml('<h1>x</h1>') }] })).toThrow(/chapter name/);
     expect(() => buildEpub({ ...input, chapters: [...input.chapters, input.chapters[0]!] })).toThrow(/used twice/);
+  });
+});
+
+describe('the chapters', () => {
+  it('are made from the tree each brief was written from as they would be from its HTML read back', () => {
+    const labels = { checked: locale.checklist.settled, unchecked: locale.checklist.follow_up };
+    for (const b of briefs) expect(b.chapter, b.name).toEqual(xhtmlChapterOfHtml(b.fragment, labels));
   });
 });
 
 describe('the task boxes', () => {
   it('take their accessible names from taskLabels when given', () => {
     const fragment = '<h1>t</h1>\n<ul class="contains-task-list">\n<li class="task-list-item"><input type="checkbox" checked disabled> a</li>\n<li class="task-list-item"><input type="checkbox" disabled> b</li>\n</ul>';
-    const epub = buildEpub({ ...input, chapters: [{ name: 'tasks', title: 't', fragment }], taskLabels: { checked: '已定', unchecked: '待跟進' } });
+    const epub = buildEpub({ ...input, chapters: [{ name: 'tasks', title: 't', ...xhtmlChapterOfHtml(fragment, { checked: '已定', unchecked: '待跟進' }) }] });
     const xhtml = strFromU8(unzipSync(epub)['OEBPS/tasks.xhtml']!);
     expect(xhtml).toContain('<span class="task-box" role="checkbox" aria-checked="true" aria-disabled="true" aria-label="已定"></span> a');
     expect(xhtml).toContain('<span class="task-box" role="checkbox" aria-checked="false" aria-disabled="true" aria-label="待跟進"></span> b');

@@ -24,5 +24,5 @@ export async function realDataset(): Promise<Dataset> {
 
 export async function renderAll(dataset: Dataset, lang: Lang = 'zh-Hant'): Promise<{ briefs: RenderedBrief[]; locale: Locale }> {
   const [locale, templates] = await Promise.all([loadLocale(TEMPLATES, lang), readTemplates(TEMPLATES)]);
-  return { briefs: renderBriefs({ data: dataset, locale, templates }), locale };
+  return { briefs: renderBriefs({ data: dataset, locale, templates, withChapters: true }), locale };
 }

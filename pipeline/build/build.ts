@@ -75,7 +75,7 @@ async function prepare(options: BuildOptions, lap: () => number, stages: Record<
   const inputsKey = buildInputsKey(options, files);
   onInputs(inputsKey);
   // An earlier dataset named by a git ref can move while no file here changes: a build --since always renders.
-  const sessionKey = options.since === undefined ? hash(filesKey(files), options.only.join()) : undefined;
+  const sessionKey = options.since === undefined ? hash(filesKey(files), options.only.join(), String(options.formats.includes('epub'))) : undefined;
   const cached = sessionKey === undefined ? undefined : (options.session?.rendered.get(sessionKey) as Rendered | undefined);
   const rendered = cached ?? (await render(options, files, read.problems, lap, stages));
   if (sessionKey !== undefined && options.session) options.session.rendered = new Map([[sessionKey, rendered]]);
@@ -114,7 +114,8 @@ async function render(options: BuildOptions, files: InputFiles, unreadable: Diag
   // whatever --lang asks for; only the editions asked for are written and printed. The dossier's parts are rendered
   // whenever all briefs are, so a build of the pages only renders what a full one does (watch mode reuses it).
   const dossierParts = options.only.length === BRIEF_NAMES.length;
-  const editions = locales.map((locale) => renderEdition(data, locale, templates, options.only, dossierParts, since));
+  const parts = { only: options.only, withDossier: dossierParts, withChapters: options.formats.includes('epub') };
+  const editions = locales.map((locale) => renderEdition(data, locale, templates, parts, since));
   stages.render = lap();
 
   // Each edition in its own script and its own fonts, checked where its text comes from: the data (as written, or

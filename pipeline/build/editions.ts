@@ -70,11 +70,18 @@ export interface Since {
   changes: Change[];
 }
 
-export function renderEdition(data: Dataset, locale: Locale, templates: Templates, only: readonly BriefName[], withDossier: boolean, since?: Since): RenderedEdition {
+/** What an edition's rendering makes besides each brief's pages: its briefs' parts of the dossier, their EPUB chapters. */
+export interface EditionParts {
+  only: readonly BriefName[];
+  withDossier: boolean;
+  withChapters: boolean;
+}
+
+export function renderEdition(data: Dataset, locale: Locale, templates: Templates, { only, withDossier, withChapters }: EditionParts, since?: Since): RenderedEdition {
   const printed = printedDataset(data, locale.lang);
   const publication = publicationView(printed, locale);
-  const briefs = renderBriefs({ data, locale, templates, only, withDossier, printed });
-  const changes = since ? renderChanges(since.changes, since.before, data, locale, templates, withDossier) : undefined;
+  const briefs = renderBriefs({ data, locale, templates, only, withDossier, printed, withChapters });
+  const changes = since ? renderChanges(since.changes, since.before, data, locale, templates, { withDossier, withChapter: withChapters }) : undefined;
   // The dossier ends with the changes page, when there is one.
   const dossierHtml = withDossier ? renderDossier(changes ? [...briefs, changes] : briefs, publication, locale, templates) : '';
   const documents = [
@@ -110,7 +117,7 @@ export function feedOf(data: Dataset, editions: readonly RenderedEdition[], temp
   const atTag = (tag: string | undefined) => (tag ? datasetAtRef(tag, options.dataDir) : undefined);
   // The changes as the dossier carries them: no contents of their own, ids prefixed.
   const changesHtml = (before: Dataset | undefined, after: Dataset | undefined) =>
-    before && after ? renderChanges(compareDatasets(before, after), before, after, locale, templates, true).dossierPart!.html : undefined;
+    before && after ? renderChanges(compareDatasets(before, after), before, after, locale, templates, { withDossier: true }).dossierPart!.html : undefined;
   const entries = listed.map((edition, i): FeedEntry => {
     const current = i === 0;
     const dataset = current ? data : atTag(edition.tag);
@@ -210,9 +217,12 @@ export function editionPrints(e: RenderedEdition, c: PrintContext): Target[] {
  */
 async function buildBriefsEpub(e: RenderedEdition, stylesheet: string): Promise<Uint8Array> {
   const { briefs, publication, locale } = e;
-  const chapters = briefs.map((b) => ({ name: b.name, title: b.title, fragment: b.fragment }));
+  const chapters = briefs.map((b) => {
+    if (!b.chapter) throw new Error(`${e.lang}/${b.name} was rendered without its EPUB chapter`);
+    return { name: b.name, title: b.title, ...b.chapter };
+  });
   const fonts = [
-    ...(await subsetFaces(codePointsOf(...chapters.flatMap((c) => [c.title, c.fragment]), publication.dossierTitle, locale.toc, withoutCssComments(stylesheet)), { lang: e.lang, cacheDir: fontCacheDir() })),
+    ...(await subsetFaces(codePointsOf(...briefs.flatMap((b) => [b.title, b.fragment]), publication.dossierTitle, locale.toc, withoutCssComments(stylesheet)), { lang: e.lang, cacheDir: fontCacheDir() })),
     ...(e.passages.length ? await subsetFaces(codePointsOf(...e.passages.map((p) => p.text)), { lang: e.lang === 'zh-Hant' ? 'zh-Hans' : 'zh-Hant', cacheDir: fontCacheDir() }) : []),
   ];
   return buildEpub({    lang: locale.lang,
@@ -229,7 +239,6 @@ async function buildBriefsEpub(e: RenderedEdition, stylesheet: string): Promise<
     fontCss: fontFaceCss(fonts, 'fonts/'),
     fonts: fonts.map((f) => ({ path: `fonts/${f.file}`, data: f.data })),
     tocLabel: locale.toc,
-    taskLabels: { checked: locale.checklist.settled, unchecked: locale.checklist.follow_up },
   });
 }
 

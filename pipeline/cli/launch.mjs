@@ -47,8 +47,11 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newestSource()) {
     logLevel: 'error',
   });
   mkdirSync(outDir, { recursive: true });
-  // Each file is written aside and renamed, so two builds starting at once never run a half-written bundle.
-  for (const file of result.outputFiles) {
+  // Each file is written aside and renamed, so two builds starting at once never run a half-written bundle, and
+  // the entries go last: another process that sees a fresh cli.js finds every chunk it imports already in place.
+  const entries = new Set([entry, join(outDir, 'pdf-finish-worker.js')]);
+  const ordered = [...result.outputFiles.filter((f) => !entries.has(f.path)), ...result.outputFiles.filter((f) => entries.has(f.path))];
+  for (const file of ordered) {
     const tmp = `${file.path}.${process.pid}.tmp`;
     writeFileSync(tmp, file.contents);
     renameSync(tmp, file.path);

@@ -4,19 +4,13 @@
 // DPUB-ARIA 1.1, https://www.w3.org/TR/dpub-aria-1.1/.
 import { nameBasedUrn } from '../data/ids.ts';
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import type { Element, ElementContent, Root } from 'hast';
-import { toHtml } from 'hast-util-to-html';
-import { toString } from 'hast-util-to-string';
-import rehypeParse from 'rehype-parse';
-import { unified } from 'unified';
-import { SKIP, visit } from 'unist-util-visit';
+import type { XhtmlChapter } from '../render/xhtml-chapter.ts';
 
-export interface EpubChapter {
+/** A chapter: its XHTML body, sections and images as render/xhtml-chapter.ts makes them from a brief. */
+export interface EpubChapter extends XhtmlChapter {
   /** The brief's name: the chapter's file name and its body class (`brief-<name>`, which the stylesheet uses). */
   name: string;
   title: string;
-  /** An HTML fragment as in RenderedBrief.fragment. */
-  fragment: string;
 }
 
 export interface EpubFont {
@@ -44,8 +38,6 @@ export interface EpubInput {
   fonts?: EpubFont[];
   /** The nav document's heading. */
   tocLabel: string;
-  /** Accessible names for the checklist's boxes; without them a box says only whether it is checked. */
-  taskLabels?: { checked: string; unchecked: string };
   /**
    * The accessibility summary (schema:accessibilitySummary), in the book's language: the locale words it.
    */
@@ -118,15 +110,13 @@ span.task-box[aria-checked="true"]::after {
 }
 `;
 
-const fragmentParser = unified().use(rehypeParse, { fragment: true });
-
 /** The book's identifier: a name-based URN of the parts (the language and the chapters' text). */
 export const epubIdentifier = (parts: string[]): string => nameBasedUrn(parts);
 
 /** The EPUB file's bytes. Throws on input the book cannot be made from (a bad name, date or font reference). */
 export function buildEpub(input: EpubInput): Uint8Array {
   assertEpubInput(input);
-  const chapters = input.chapters.map((c) => ({ ...c, file: `${c.name}.xhtml`, ...fragmentToXhtml(c.fragment, input.taskLabels) }));
+  const chapters = input.chapters.map((c) => ({ ...c, file: `${c.name}.xhtml` }));
   const fonts = input.fonts ?? [];
   const text: [string, string][] = [
     ['META-INF/container.xml', containerXml()],
@@ -167,69 +157,6 @@ const extension = (path: string): string => path.slice(path.lastIndexOf('.') + 1
 
 const cssUrls = (css: string): string[] => [...css.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)].map((m) => m[2]!.trim());
 
-interface Section {
-  id: string;
-  text: string;
-}
-
-/** The images of a chapter: those with a text alternative (an alt attribute) and those without one. */
-interface Images {
-  withAlt: number;
-  withoutAlt: number;
-}
-
-/**
- * An HTML fragment as an XHTML body, its h2 sections and its images. The in-page table of contents goes (the nav
- * document replaces it); the checklist's box images pass as they are (EPUBCheck takes their data: URLs) and
- * form-control checkboxes, which a fragment straight from GFM still has, become spans; note marks and the notes
- * section get their EPUB semantics (EPUB 3 Structural Semantics Vocabulary: noteref, footnotes). The notes themselves are not typed `footnote`: some
- * reading systems hide such notes from the text, and here they are the brief's list of sources.
- * Every epub:type that has a DPUB-ARIA role gets that role too, for assistive technologies, which read roles and
- * not types (EPUB Accessibility Techniques 1.1 #roles-epub-type; Ace's epub-type-has-matching-role): a note mark is
- * a doc-noteref, a link back from a note a doc-backlink. The `footnotes` type has no role to pair with (EPUB Type
- * to ARIA Role Authoring Guide #sec-mappings: "No Role"; doc-footnote is one note, not a collection).
- */
-function fragmentToXhtml(fragment: string, taskLabels: EpubInput['taskLabels']): { body: string; sections: Section[]; images: Images } {
-  const tree = fragmentParser.parse(fragment) as Root;
-  const sections: Section[] = [];
-  const images: Images = { withAlt: 0, withoutAlt: 0 };
-  visit(tree, 'element', (node: Element, index, parent) => {
-    const classes = (node.properties.className as string[] | undefined) ?? [];
-    if (node.tagName === 'nav' && classes.includes('toc') && parent && index !== undefined) {
-      parent.children.splice(index, 1);
-      return [SKIP, index];
-    }
-    if (node.tagName === 'input' && node.properties.type === 'checkbox' && parent && index !== undefined) {
-      parent.children[index] = taskBox(node.properties.checked === true, taskLabels);
-      return SKIP;
-    }
-    if (node.tagName === 'h2' && typeof node.properties.id === 'string') sections.push({ id: node.properties.id, text: toString(node).trim() });
-    if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) node.properties['epub:type'] = 'footnotes';
-    if (node.tagName === 'a' && node.properties.dataFootnoteRef !== undefined) {
-      node.properties['epub:type'] = 'noteref';
-      node.properties.role = 'doc-noteref';
-    }
-    if (node.tagName === 'a' && node.properties.dataFootnoteBackref !== undefined) node.properties.role = 'doc-backlink';
-    if (node.tagName === 'img') images[typeof node.properties.alt === 'string' ? 'withAlt' : 'withoutAlt']++;
-    // XML has no attribute without a value, and hast-util-to-html writes a boolean one bare.
-    for (const [key, value] of Object.entries(node.properties)) {
-      if (value === true) throw new Error(`<${node.tagName} ${key}> in a chapter: a boolean attribute cannot be written as XHTML`);
-    }
-    return undefined;
-  });
-  return { body: toHtml(tree, { closeSelfClosing: true }).trim(), sections, images };
-}
-
-/**
- * A form-control checkbox as readers can show it: an empty span the stylesheet draws, with the checkbox's role and
- * state. (The briefs' own boxes are images already: see rehypeTaskBoxes in markdown-to-html.ts.)
- */
-function taskBox(checked: boolean, labels: EpubInput['taskLabels']): ElementContent {
-  const properties: Element['properties'] = { className: ['task-box'], role: 'checkbox', ariaChecked: String(checked), ariaDisabled: 'true' };
-  if (labels) properties.ariaLabel = checked ? labels.checked : labels.unchecked;
-  return { type: 'element', tagName: 'span', properties, children: [] };
-}
-
 const escapeXml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
@@ -247,12 +174,12 @@ function xhtmlHead(lang: string, title: string): string {
   ].join('\n');
 }
 
-function chapterDocument(input: EpubInput, chapter: EpubChapter & { body: string }): string {
+function chapterDocument(input: EpubInput, chapter: EpubChapter): string {
   return `${xhtmlHead(input.lang, chapter.title)}\n<body class="brief brief-${chapter.name}">\n${chapter.body}\n</body>\n</html>\n`;
 }
 
 /** The navigation document (EPUB 3.3 #sec-nav): every chapter and its sections, and where the body starts. */
-function navDocument(input: EpubInput, chapters: (EpubChapter & { file: string; sections: Section[] })[]): string {
+function navDocument(input: EpubInput, chapters: (EpubChapter & { file: string })[]): string {
   const link = (href: string, text: string) => `<a href="${escapeXml(href)}">${escapeXml(text)}</a>`;
   const items = chapters.map((c) => {
     const sections = c.sections.map((s) => `<li>${link(`${c.file}#${s.id}`, s.text)}</li>`);
@@ -281,7 +208,7 @@ function navDocument(input: EpubInput, chapters: (EpubChapter & { file: string; 
 }
 
 /** The package document (EPUB 3.3 #sec-package-doc): metadata, every file of the book and the reading order. */
-function packageDocument(input: EpubInput, chapters: { name: string; file: string; images: Images }[], fonts: EpubFont[]): string {
+function packageDocument(input: EpubInput, chapters: { name: string; file: string; images: XhtmlChapter['images'] }[], fonts: EpubFont[]): string {
   const item = (id: string, href: string, mediaType: string, properties?: string) =>
     `    <item id="${id}" href="${escapeXml(href)}" media-type="${mediaType}"${properties ? ` properties="${properties}"` : ''}/>`;
   const dc = (name: string, value: string, attributes = '') => `    <dc:${name}${attributes}>${escapeXml(value)}</dc:${name}>`;
@@ -323,7 +250,7 @@ function packageDocument(input: EpubInput, chapters: { name: string; file: strin
  * The book is text with headings, tables and links; images, if a chapter has any, make it visual too, and are read
  * as text only when every one of them has a text alternative.
  */
-function accessibilityMetadata(input: EpubInput, chapters: { images: Images }[]): string[] {
+function accessibilityMetadata(input: EpubInput, chapters: { images: XhtmlChapter['images'] }[]): string[] {
   const images = chapters.reduce((sum, c) => ({ withAlt: sum.withAlt + c.images.withAlt, withoutAlt: sum.withoutAlt + c.images.withoutAlt }), { withAlt: 0, withoutAlt: 0 });
   const hasImages = images.withAlt + images.withoutAlt > 0;
   const allAlt = images.withoutAlt === 0;

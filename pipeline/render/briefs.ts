@@ -6,6 +6,7 @@ import { BRIEF_NAMES, fill, type BriefName, type Locale } from '../views/locale.
 import type { Format, Lang } from '../data/names.ts';
 import { kept } from '../data/memo.ts';
 import { markdownToHtml, markdownToHtmlVariants, type Heading, type HtmlOptions } from './markdown-to-html.ts';
+import type { XhtmlChapter } from './xhtml-chapter.ts';
 import { createMarkdownRenderer, templateError, type TemplateSource } from './render-markdown.ts';
 import type { Dataset } from '../data/schema.ts';
 import type { Change } from '../data/compare.ts';
@@ -37,8 +38,10 @@ export interface RenderedBrief {
   description: string;
   keywords: string[];
   markdown: string;
-  /** The body fragment (for EPUB chapters) and the standalone document. */
+  /** The body fragment and the standalone document. */
   fragment: string;
+  /** The body as an EPUB chapter, when asked for (RenderInput.withChapters). */
+  chapter?: XhtmlChapter;
   html: string;
   headings: Heading[];
 }
@@ -150,6 +153,8 @@ export interface RenderInput {
   withDossier?: boolean;
   /** The data as this edition prints it, when the caller has it already (printedDataset converts and typesets). */
   printed?: Dataset;
+  /** Also make each brief's EPUB chapter. */
+  withChapters?: boolean;
 }
 
 /** The stylesheet of an edition's font faces: each edition is set in its own script's faces. */
@@ -159,7 +164,7 @@ export const fontsCssOf = (lang: Lang): string => `fonts.${lang}.css`;
  * Renders every brief to Markdown and HTML, in the edition of `locale.lang` (the data converted to its script when
  * it is not the data's own). Pure: no clock, no machine path, no random id.
  */
-export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAMES, withDossier = false, printed }: RenderInput): RenderedBrief[] {
+export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAMES, withDossier = false, printed, withChapters = false }: RenderInput): RenderedBrief[] {
   const data = printed ?? printedDataset(source, locale.lang);
   const md = createMarkdownRenderer(templates.markdown, foreignPassages(data, locale.lang));
   const facts = seriesFacts(data, locale);
@@ -169,14 +174,15 @@ export function renderBriefs({ data: source, locale, templates, only = BRIEF_NAM
     // A brief's part of the dossier is the brief as it prints on its own, contents and all (ids prefixed), so that the
     // dossier's page numbers can be read off the brief's own PDF (pipeline/print/pdf.ts).
     const part = withDossier ? { idPrefix: `${name}-` } : undefined;
-    return renderPage(md.render(`${name}.md.hbs`, { ...view, l: locale }), { name, ...view.brief }, publication, locale, templates, part);
+    return renderPage(md.render(`${name}.md.hbs`, { ...view, l: locale }), { name, ...view.brief }, publication, locale, templates, part, withChapters);
   });
 }
 
 /** A page's Markdown as the brief file, its standalone HTML page, its body for the EPUB and its part of the dossier. */
-function renderPage(markdown: string, page: { name: RenderedBrief['name']; title: string; description: string; keywords: string[] }, publication: PublicationView, locale: Locale, templates: Templates, part: HtmlOptions | undefined): RenderedBrief {
+function renderPage(markdown: string, page: { name: RenderedBrief['name']; title: string; description: string; keywords: string[] }, publication: PublicationView, locale: Locale, templates: Templates, part: HtmlOptions | undefined, withChapter: boolean): RenderedBrief {
   const { name } = page;
-  const variants = markdownToHtmlVariants(markdown, locale, part ? [part, {}] : [{}]);
+  const own: HtmlOptions = withChapter ? { chapter: { taskLabels: { checked: locale.checklist.settled, unchecked: locale.checklist.follow_up } } } : {};
+  const variants = markdownToHtmlVariants(markdown, locale, part ? [part, own] : [own]);
   const fragment = variants[variants.length - 1]!;
   const dossierPart = part ? variants[0] : undefined;
   const html = compileHtml(templates.layout)({
@@ -192,14 +198,14 @@ function renderPage(markdown: string, page: { name: RenderedBrief['name']; title
     printStyle: runningHeadCss(page.title, locale),
     body: fragment.html,
   });
-  return { ...page, markdown, fragment: fragment.html, html, headings: fragment.headings, ...(dossierPart ? { dossierPart } : {}) };
+  return { ...page, markdown, fragment: fragment.html, html, headings: fragment.headings, ...(fragment.chapter ? { chapter: fragment.chapter } : {}), ...(dossierPart ? { dossierPart } : {}) };
 }
 
 /**
  * The changes page (修訂說明) of an edition: what it changed since an earlier dataset, worded from the two printed
  * datasets by changesView, rendered as the briefs are (with its part of the dossier, where it comes last).
  */
-export function renderChanges(changes: readonly Change[], before: Dataset, after: Dataset, locale: Locale, templates: Templates, withDossier: boolean): RenderedBrief {
+export function renderChanges(changes: readonly Change[], before: Dataset, after: Dataset, locale: Locale, templates: Templates, { withDossier = false, withChapter = false }: { withDossier?: boolean; withChapter?: boolean } = {}): RenderedBrief {
   const [was, is] = [printedDataset(before, locale.lang), printedDataset(after, locale.lang)];
   const publication = publicationView(is, locale);
   const since = publicationView(was, locale).edition.label;
@@ -208,7 +214,7 @@ export function renderChanges(changes: readonly Change[], before: Dataset, after
   const markdown = md.render('changes.md.hbs', { ...view, l: locale });
   // Printed only in the dossier, the changes page needs no contents of its own there.
   const part = withDossier ? { toc: false, idPrefix: 'changes-' } : undefined;
-  return renderPage(markdown, { name: 'changes', title: view.title, description: view.intro, keywords: [...publication.keywords, view.title] }, publication, locale, templates, part);
+  return renderPage(markdown, { name: 'changes', title: view.title, description: view.intro, keywords: [...publication.keywords, view.title] }, publication, locale, templates, part, withChapter);
 }
 
 export type { Format } from '../data/names.ts';

@@ -17,6 +17,7 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { kept } from '../data/memo.ts';
 import { isType, walk } from './walk.ts';
+import { xhtmlChapterOf, type TaskLabels, type XhtmlChapter } from './xhtml-chapter.ts';
 import { rehypeKeepTogether, remarkLanguageSpans } from './typography.ts';
 import type { Locale } from '../views/locale.ts';
 
@@ -31,6 +32,8 @@ export interface HtmlFragment {
   html: string;
   title: string;
   headings: Heading[];
+  /** Its EPUB chapter, when asked for (HtmlOptions.chapter). */
+  chapter?: XhtmlChapter;
 }
 
 const el = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({
@@ -223,6 +226,8 @@ export interface HtmlOptions {
   toc?: boolean;
   /** A prefix for every id, for a document that holds several briefs. */
   idPrefix?: string;
+  /** Also make the fragment's EPUB chapter (from the same tree, once the HTML is written), naming boxes so. */
+  chapter?: { taskLabels?: TaskLabels };
 }
 
 /** The processor for a locale: GFM, CJK-friendly emphasis, heading ids, aligned cells as classes. */
@@ -269,7 +274,9 @@ function fragmentOf(tree: Root, locale: Locale, options: HtmlOptions): HtmlFragm
   if (options.toc ?? true) rehypeToc({ label: locale.toc, headings })(tree);
   rehypePrefixIds({ prefix })(tree);
   const title = headings.find((h) => h.depth === 1)?.text ?? '';
-  return { html: `${toHtml(tree).trim()}\n`, title, headings: headings.map((h) => ({ ...h, id: prefix + h.id })) };
+  const html = `${toHtml(tree).trim()}\n`;
+  // Last: the chapter takes the tree over.
+  return { html, title, headings: headings.map((h) => ({ ...h, id: prefix + h.id })), ...(options.chapter ? { chapter: xhtmlChapterOf(tree, options.chapter.taskLabels) } : {}) };
 }
 
 /** Pure: Markdown text in, HTML fragment and its outline out. */
