@@ -10,6 +10,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PD
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLocale } from '../pipeline/views/locale.ts';
 import { markArtifacts } from '../pipeline/print/pdf-artifacts.ts';
+import { pdfArrayItems } from '../pipeline/print/pdf-objects.ts';
 import { xmpPacket, type PdfMetadata } from '../pipeline/print/pdf-finish.ts';
 import { FOLLOW_UP_STATUSES } from '../pipeline/views/checklist.ts';
 import { realDataset, TEMPLATES } from './render.ts';
@@ -224,6 +225,13 @@ describe('the structure of the printed PDFs', () => {
       }
       for (const cell of tree.filter((e) => e.role === 'TH' || e.role === 'TD')) expect(tree.find((e) => e.kids.includes(cell))?.role, name).toBe('TR');
     }
+  });
+});
+
+describe('the PDF object reader', () => {
+  it('takes an indirect reference whole, and nothing else for one', () => {
+    expect(pdfArrayItems('[12 0 R 5 -3 0 R 7\n0\r\nR 8 0 Rx 9 0 R/N 10 0 R]')).toEqual(['12 0 R', '5', '-3', '0', 'R', '7\n0\r\nR', '8', '0', 'Rx', '9 0 R', '/N', '10 0 R']);
+    expect(pdfArrayItems('[1 2 3.5 (a) <00ff> 4 0 R<</A 1 0 R>>]')).toEqual(['1', '2', '3.5', '(a)', '<00ff>', '4 0 R', '<</A 1 0 R>>']);
   });
 });
 

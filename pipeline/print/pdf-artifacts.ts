@@ -177,16 +177,26 @@ export function markArtifacts(content: string): string | undefined {
   if (!runs?.length) return undefined;
   let out = '';
   let at = 0;
+  // The operators of the result, for the check below. Each BMC goes in where an operator's operands start and each
+  // EMC after an operator's name, so the text between is taken apart as before: the result need not be read again.
+  const marked: ContentOp[] = [];
+  let next = 0;
   for (const run of runs) {
+    if (run.from < next || run.to < run.from) return undefined;
     const from = ops[run.from]!.start;
     const to = ops[run.to]!.end;
     out += `${content.slice(at, from)}/Artifact BMC\n${content.slice(from, to)}\nEMC`;
     at = to;
+    while (next < run.from) marked.push(ops[next++]!);
+    marked.push({ op: 'BMC', start: from, end: from, operands: ['/Artifact'] });
+    while (next <= run.to) marked.push(ops[next++]!);
+    marked.push({ op: 'EMC', start: to, end: to });
   }
   out += content.slice(at);
-  const again = contentOps(out);
-  const rest = again && artifactRuns(again);
-  if (!again || !rest || rest.length > 0 || again.length !== ops.length + 2 * runs.length) return undefined;
+  while (next < ops.length) marked.push(ops[next++]!);
+  // Checked: every painting operator is marked now, and the sequences nest.
+  const rest = artifactRuns(marked);
+  if (!rest || rest.length > 0) return undefined;
   return out;
 }
 

@@ -184,9 +184,27 @@ export function skipPdfValue(s: string, i: number): number {
   if (c === '/') return skipPdfRegular(s, i + 1);
   const end = skipPdfRegular(s, i);
   if (end === i) throw new Error(`unexpected "${c}" in a PDF object`);
-  const ref = /^[ \t\r\n]+\d+[ \t\r\n]+R(?![^\s()<>[\]{}/%])/.exec(s.slice(end, end + 24));
-  if (ref && /^\d+$/.test(s.slice(i, end)) && end + ref[0].length <= s.length) return end + ref[0].length;
-  return end;
+  return referenceEnd(s, i, end) ?? end;
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
+/**
+ * Past an indirect reference `12 0 R` whose first number is the token [i, end), or undefined. Read character by
+ * character: a content stream's arrays hold thousands of numbers, and none is a reference.
+ */
+function referenceEnd(s: string, i: number, end: number): number | undefined {
+  for (let k = i; k < end; k++) if (!isDigit(s.charCodeAt(k))) return undefined;
+  let k = end;
+  if (!isBlank(s.charCodeAt(k))) return undefined;
+  while (isBlank(s.charCodeAt(k))) k++;
+  const generation = k;
+  while (isDigit(s.charCodeAt(k))) k++;
+  if (k === generation || !isBlank(s.charCodeAt(k))) return undefined;
+  while (isBlank(s.charCodeAt(k))) k++;
+  if (s.charCodeAt(k) !== 0x52 || (k + 1 < s.length && pdfChar(s, k + 1) === 0)) return undefined;
+  return k + 1;
 }
 
 /** The items of an array's text, each as its own text. */
