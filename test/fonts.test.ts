@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fontkit from 'fontkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { missingGlyphs } from '../pipeline/data/glyphs.ts';
+import { format12Coverage, fullFontOf, missingGlyphs } from '../pipeline/data/glyphs.ts';
 import { documentCoverage } from '../pipeline/print/coverage.ts';
 import { BUNDLED_FAMILIES, familiesOf, codePointsOf, fontFaceCss, subsetFace, subsetFaces, type SubsetFace } from '../pipeline/print/fonts.ts';
 
@@ -22,6 +22,26 @@ function cmapOf(data: Uint8Array): { font: fontkit.Font; chars: number[] } {
   const font = fontkit.create(Buffer.from(data)) as fontkit.Font;
   return { font, chars: font.characterSet.filter((cp) => font.glyphForCodePoint(cp).id !== 0).sort((a, b) => a - b) };
 }
+
+describe('the coverage of a bundled font', () => {
+  it('is read from its cmap alone, and answers as fontkit does for every character it maps, the next, and a sweep of the rest', () => {
+    for (const f of BUNDLED_FAMILIES) {
+      for (const weight of f.weights) {
+        const { path } = fullFontOf(f, weight);
+        const has = format12Coverage(path);
+        expect(has, `${f.family} ${weight} has no format 12 cmap`).toBeDefined();
+        const font = fontkit.create(readFileSync(path)) as fontkit.Font;
+        const disagree: number[] = [];
+        const check = (cp: number) => {
+          if (has!(cp) !== font.hasGlyphForCodePoint(cp)) disagree.push(cp);
+        };
+        for (const cp of font.characterSet) [cp, cp + 1].forEach(check);
+        for (let cp = 0; cp < 0x110000; cp += 97) check(cp);
+        expect(disagree, `${f.family} ${weight}`).toEqual([]);
+      }
+    }
+  });
+});
 
 describe('a subset of a bundled face', () => {
   let faces: SubsetFace[];

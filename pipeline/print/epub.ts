@@ -346,7 +346,7 @@ function zipEpub(textFiles: [string, string][], fonts: EpubFont[], modified: str
   // DOS dates run from 1980 to 2107 (fflate takes up to 2099): a date outside that range is clamped to its edge.
   const mtime = year < 1980 ? new Date(1980, 0, 1, 12) : year > 2099 ? new Date(2099, 11, 31, 12) : new Date(year, month - 1, day, 12, 0, 0);
   const entries: Zippable = { mimetype: [strToU8('application/epub+zip'), { level: 0, mtime }] };
-  for (const [path, text] of textFiles) entries[path] = [strToU8(text), { level: 9, mtime }];
+  for (const [path, text] of textFiles) entries[path] = [strToU8(text), { level: 6, mtime }];
   // Fonts are compressed already; deflating them again gains nothing.
   for (const f of fonts) entries[`${CONTENT_DIR}/${f.path}`] = [f.data, { level: 0, mtime }];
   return zipSync(entries);

@@ -113,23 +113,28 @@ function artifactRuns(ops: ContentOp[]): ArtifactRun[] | undefined {
     if (last && last.container === run.container && last.text === run.text && run.from <= last.to) last.to = Math.max(last.to, run.to);
     else runs.push(run);
   };
+  // What the stack says of the operator at hand, kept as the stack changes: whether anything on it covers the
+  // operator, and the innermost marked-content sequence.
+  let coveredBy = 0;
+  const containers: number[] = [];
   for (let i = 0; i < ops.length; i++) {
     const { op, operands } = ops[i]!;
-    let covered = false;
-    let container = -1;
-    for (let k = stack.length - 1; k >= 0; k--) {
-      const e = stack[k]!;
-      covered ||= e.covered;
-      if (container < 0 && e.kind === 'mc') container = e.at;
-    }
+    const covered = coveredBy > 0;
+    const container = containers.length ? containers[containers.length - 1]! : -1;
     if (path >= 0 && !PATH_CONSTRUCTION.has(op) && !PATH_PAINTING.has(op) && op !== 'n' && op !== 'W' && op !== 'W*') return undefined;
     if (op === 'BMC' || op === 'BDC') {
       const [tag, properties] = operands ?? [];
       // An inline property list shows its MCID; a named one (in the page's /Properties) may hold one: not touched.
       const mcid = properties === undefined ? false : !properties.startsWith('<<') || dictEntry(properties, 'MCID') !== undefined;
-      stack.push({ kind: 'mc', at: i, covered: tag === '/Artifact' || mcid });
+      const entry = { kind: 'mc' as const, at: i, covered: tag === '/Artifact' || mcid };
+      stack.push(entry);
+      containers.push(i);
+      if (entry.covered) coveredBy++;
     } else if (op === 'EMC') {
-      if (stack.pop()?.kind !== 'mc') return undefined;
+      const entry = stack.pop();
+      if (entry?.kind !== 'mc') return undefined;
+      containers.pop();
+      if (entry.covered) coveredBy--;
     } else if (op === 'BT') {
       stack.push({ kind: 'text', at: i, covered: false });
       bt = i;
