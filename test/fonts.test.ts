@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fontkit from 'fontkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { format12Coverage, fullFontOf, missingGlyphs } from '../pipeline/data/glyphs.ts';
+import { fontCoverage, format12Coverage, fullFontOf, missingGlyphs } from '../pipeline/data/glyphs.ts';
 import { documentCoverage } from '../pipeline/print/coverage.ts';
 import { BUNDLED_FAMILIES, familiesOf, codePointsOf, fontFaceCss, subsetFace, subsetFaces, type SubsetFace } from '../pipeline/print/fonts.ts';
 
@@ -60,6 +60,21 @@ describe('a subset of a bundled face', () => {
       // Only the glyphs those need: .notdef, one per character, and a few their layout features reach (vertical forms).
       expect(font.numGlyphs, f.file).toBeGreaterThan(wanted.length);
       expect(font.numGlyphs, f.file).toBeLessThan(wanted.length + 15);
+    }
+  });
+
+  it('is read by fontkit where it has no format 12 cmap (a WOFF2 file): its characters are covered, others not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'briefs-coverage-'));
+    try {
+      const file = join(dir, faces[0]!.file);
+      writeFileSync(file, faces[0]!.data);
+      expect(format12Coverage(file)).toBeUndefined();
+      const has = fontCoverage(file);
+      const wanted = codePointsOf(text).filter((cp) => cp !== 0x0a);
+      expect(wanted.filter((cp) => !has(cp))).toEqual([]);
+      expect(has('鬱'.codePointAt(0)!)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,13 +1,15 @@
 // The command line: `build`, `validate`, `assemble`, `schema` and `dev`. The only place that reads arguments and sets exit codes.
 // Strict: an unknown command, option or extra word is an error with a "did you mean", exit 2, and no help dump.
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ALL_FORMATS, BRIEF_NAMES, LANGS, PAPERS, type BriefName, type Format, type Lang, type Paper } from '../data/names.ts';
 import { buildCommand, displayDir, EXIT, listOption, reportFailure, shardOption, urlOption, UsageError, validateCommand, VALIDATE_FORMATS, type CliBuildOptions } from './commands.ts';
 import { closest } from '../data/closest.ts';
 import { installInterruptHandlers } from '../build/interrupt.ts';
 import { defaultBuildOptions } from '../build/options.ts';
+import { projectRoot } from '../build/cache.ts';
+import { keepCompiledSchemas } from '../data/validate.ts';
 
 const COMMANDS = ['build', 'validate', 'assemble', 'dev', 'schema'] as const;
 
@@ -194,6 +196,8 @@ export function runCommandLine(argv: string[]): Promise<number> {
 if (['launch.mjs', 'main.ts'].includes(basename(process.argv[1] ?? ''))) {
   // A second Ctrl-C leaves at once, after the synchronous clean-up the build registered.
   installInterruptHandlers((code) => process.exit(code));
+  // The data's validators, compiled once and kept with the other caches.
+  keepCompiledSchemas(join(projectRoot(), '.cache', 'schemas'));
   void runCommandLine(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

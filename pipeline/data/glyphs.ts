@@ -5,7 +5,7 @@
 // machine prints the same glyphs because no system font is ever used.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as fontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
 import type { Lang } from './names.ts';
 import { kept } from './memo.ts';
 
@@ -84,11 +84,16 @@ const coverages = new Map<string, Coverage>();
 
 function coverageOf(f: FontFamily, weight: number): Coverage {
   const { path } = fullFontOf(f, weight);
-  return kept(coverages, path, () => format12Coverage(path) ?? fontkitCoverage(path));
+  return kept(coverages, path, () => fontCoverage(path));
 }
 
+/** A font file's coverage: from its format 12 cmap where it has one, else by fontkit. */
+export const fontCoverage = (path: string): Coverage => format12Coverage(path) ?? fontkitCoverage(path);
+
+/** fontkit, loaded only for a font that format12Coverage cannot read: loading it takes longer than a validation. */
 const fontkitCoverage = (path: string): Coverage => {
-  const font = fontkit.create(readFileSync(path)) as fontkit.Font;
+  const fontkit = require('fontkit') as typeof Fontkit;
+  const font = fontkit.create(readFileSync(path)) as Fontkit.Font;
   return (cp) => font.hasGlyphForCodePoint(cp);
 };
 
