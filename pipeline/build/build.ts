@@ -192,7 +192,7 @@ async function plan(p: Prepared, options: BuildOptions, printer: () => Promise<P
 }
 
 /** Stages what the plan makes into the generation and prints into it; the EPUBs are packed while Chromium prints. */
-async function make(plan: Plan, gen: Generation, options: BuildOptions, log: (line: string) => void, closePrinter: () => Promise<void>): Promise<{ built: BuiltFile[]; pdfMs: number; epubMs: number }> {
+async function make(plan: Plan, gen: Generation, options: BuildOptions, log: (line: string) => void, closePrinter: () => Promise<void>, printingBegun: () => Promise<void>): Promise<{ built: BuiltFile[]; pdfMs: number; epubMs: number }> {
   const made = new Set(plan.toMake.map((t) => t.path));
   await carryOver(options.outDir, gen, plan.carried.map(([path]) => path));
   const prints = plan.toMake.filter((t) => t.kind === 'print');
@@ -233,8 +233,11 @@ async function make(plan: Plan, gen: Generation, options: BuildOptions, log: (li
     );
     return Math.round(performance.now() - started);
   };
-  // Each stage's time is its own; the wall time is the longer.
-  const [pdfMs, epubMs] = await Promise.all([run(prints.filter((t) => t.path.endsWith('.pdf'))).finally(closePrinter), run(prints.filter((t) => !t.path.endsWith('.pdf')))]);
+  // Each stage's time is its own; the wall time is the longer. The EPUBs are packed once Chromium is printing: packing
+  // holds the main thread, which the pages' loading (every request they make is answered here) needs before that.
+  const pdfs = run(prints.filter((t) => t.path.endsWith('.pdf'))).finally(closePrinter);
+  const begun = printing ? Promise.race([printingBegun(), pdfs.then(() => undefined, () => undefined)]) : Promise.resolve();
+  const [pdfMs, epubMs] = await Promise.all([pdfs, begun.then(() => run(prints.filter((t) => !t.path.endsWith('.pdf'))))]);
   return { built, pdfMs, epubMs };
 }
 
@@ -321,7 +324,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const editions = [...prepared.asked];
     if (planned.upToDate) return { built: [], skipped: planned.skipped, counts, editions, refused: [], browserLaunched: false, stages };
     generation = await beginGeneration(options.outDir);
-    const { built, pdfMs, epubMs } = await make(planned, generation, options, log, async () => (await ownPrinter())?.close());
+    const { built, pdfMs, epubMs } = await make(planned, generation, options, log, async () => (await ownPrinter())?.close(), async () => (await printer()).printing());
     const launched = await ownPrinter();
     lap();
     Object.assign(stages, { pdf: pdfMs, epub: epubMs });

@@ -81,6 +81,8 @@ export interface Printer {
   /** Prints with a page that stays open for a second pass (the table of contents with page numbers). */
   withPage<T>(job: Omit<PrintJob, 'pdf'>, use: (page: Page, print: (options: PDFOptions) => Promise<Uint8Array>) => Promise<T>): Promise<T>;
   refused: string[];
+  /** Settles while a page is printing: at once if one is, else when the next print starts. */
+  printing(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,8 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
   options.log?.(`browser: ${choice.path} (${choice.source}), pid ${browser.process()?.pid ?? '?'}`);
   const root = resolve(allowedDir) + sep;
   const refused: string[] = [];
+  let inFlight = 0;
+  const whenPrinting: (() => void)[] = [];
   const limit = pool(options.concurrency ?? 2);
 
   const isOwnFile = (url: string) => {
@@ -221,7 +225,9 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
         check(job.name, problems);
         if (job.prepare) await job.prepare(page);
         const result = await use(page, async (pdfOptions) => {
-          const bytes = await page.pdf({ timeout: PRINT_TIMEOUT_MS, ...pdfOptions }).catch((err: unknown) => {
+          inFlight++;
+          for (const resolve of whenPrinting.splice(0)) resolve();
+          const bytes = await page.pdf({ timeout: PRINT_TIMEOUT_MS, ...pdfOptions }).finally(() => inFlight--).catch((err: unknown) => {
             // A print that outlasts the time-out is this brief's failure, in words; a closed browser is the caller's.
             if (err instanceof Error && /timed out|Timeout/i.test(err.message) && browser.connected) {
               throw new PrintError(job.name, `Chromium did not finish printing within ${PRINT_TIMEOUT_MS / 60_000} minutes (a machine this busy may need the build run again when it is quieter)`);
@@ -246,6 +252,7 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
     refused,
     withPage,
     print: (job) => withPage(job, (_, print) => print(job.pdf)),
+    printing: () => (inFlight > 0 ? Promise.resolve() : new Promise((resolve) => whenPrinting.push(resolve))),
     async close() {
       openBrowsers.delete(browser);
       const chromium = browser.process();
