@@ -2,7 +2,7 @@
 // (its operators, their marked-content sequences, text objects and paths), the runs of unmarked painting to wrap in
 // `/Artifact BMC … EMC` (markArtifacts), and the rewritten page streams for the finishing update (artifactStreams).
 import { deflateSync, inflateSync } from 'node:zlib';
-import { dictEntry, dictKeys, pdfChar, refNumber, skipPdfRegular, skipPdfSpace, skipPdfValue, type XrefReader } from './pdf-objects.ts';
+import { dictEntry, dictKeys, pdfChar, refNumber, skipPdfRegular, skipPdfSpace, skipPdfValue, type PdfObject, type XrefReader } from './pdf-objects.ts';
 
 /** An operator of a content stream: where its operands start, where it ends, and (for BMC and BDC) its operands. */
 interface ContentOp {
@@ -217,8 +217,8 @@ export const PDF_DEFLATE = { level: 6 } as const;
  * level, whose output depends on the input alone (for one build of zlib: the one Node bundles, as Chromium's own
  * streams depend on the zlib it bundles).
  */
-export function artifactStreams(reader: XrefReader): [number, Buffer][] {
-  const out: [number, Buffer][] = [];
+export function artifactStreams(reader: XrefReader): [number, PdfObject][] {
+  const out: [number, PdfObject][] = [];
   const seen = new Set<number>();
   /** A value's text, an indirect reference resolved. */
   const resolve = (text: string | undefined) => {
@@ -246,7 +246,7 @@ export function artifactStreams(reader: XrefReader): [number, Buffer][] {
     const marked = markArtifacts(content);
     if (marked === undefined) continue;
     const data = deflateSync(Buffer.from(marked, 'latin1'), PDF_DEFLATE);
-    out.push([num, Buffer.concat([Buffer.from(`<</Filter /FlateDecode\n/Length ${data.length}>>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')])]);
+    out.push([num, { value: `<</Filter /FlateDecode\n/Length ${data.length}>>`, stream: data }]);
   }
   return out;
 }

@@ -1,11 +1,11 @@
 // Finishing a printed PDF so that two builds give the same bytes and readers get the document's metadata: dates
-// from the data, tagged elements' node ids renumbered in document order, outline titles Chromium doubled mended, an
-// incremental update with the Info dictionary, XMP, catalog, artifacts (pdf-artifacts.ts) and list-item bodies, then
-// the whole file packed into object streams (packPdf).
+// from the data, tagged elements' node ids renumbered in document order, outline titles Chromium doubled mended, a
+// new Info dictionary, XMP, catalog, artifacts (pdf-artifacts.ts) and list-item bodies, and the whole file written
+// out once, packed into object streams (packPdf).
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { artifactStreams, PDF_DEFLATE } from './pdf-artifacts.ts';
-import { dictEntry, objectDict, pdfArrayItems, refNumber, withDictEntry, XrefReader } from './pdf-objects.ts';
+import { dictEntry, objectDict, pdfArrayItems, refNumber, withDictEntry, XrefReader, type PdfObject } from './pdf-objects.ts';
 
 export interface PdfMetadata {
   title: string;
@@ -240,12 +240,13 @@ const pdfLang = (lang: string) => lang.replace(/[^A-Za-z0-9-]/g, '');
  * Finishes a PDF as Chromium printed it, in place and without parsing it whole (a 700-page dossier stays cheap):
  * - at the same length, so no offset moves: the clock in the old Info dictionary becomes the data's date, and the
  *   per-run DOM node numbers that name tagged elements are renumbered in document order (see renumberNodeIds);
- * - appended as an incremental update: a new Info dictionary (title, author, subject, keywords, dates), the same
+ * - as new objects over the printed ones: a new Info dictionary (title, author, subject, keywords, dates), the same
  *   metadata as an XMP stream, the catalog with the language, the metadata and the outline panel open, and a
- *   trailer with a document id hashed from the content;
- * - in a tagged PDF, in the same update: each page's content stream again, with what no structure element holds
+ *   document id hashed from the content;
+ * - in a tagged PDF, also: each page's content stream again, with what no structure element holds
  *   (the page background, the running header and footer, decoration) marked as artifacts (see markArtifacts), and
- *   a body (LBody) for every list item that lacks one (see listBodies).
+ *   a body (LBody) for every list item that lacks one (see listBodies);
+ * - then the file is written out once, whole: every object at its latest version, packed (see packPdf).
  */
 export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array; pages: number } {
   const pdf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -256,20 +257,21 @@ export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array
   const tail = /trailer\s*<<([\s\S]*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$/.exec(pdf.toString('latin1', Math.max(0, pdf.length - 2048)));
   if (!tail) throw new Error('no trailer at the end of the printed PDF');
   const field = (name: string) => Number(new RegExp(`/${name} (\\d+)`).exec(tail[1]!)?.[1]);
-  const [size, root, info, previous] = [field('Size'), field('Root'), field('Info'), Number(tail[2])];
+  const [size, root, info] = [field('Size'), field('Root'), field('Info')];
   let next = size;
-  /** Objects of the update, by number: the text after `N 0 obj\n` up to `\nendobj`. */
-  const objects = new Map<number, string | Buffer>();
+  /** The objects finishing adds or changes, by number, over those of the print. */
+  const objects = new Map<number, PdfObject>();
+  const set = (num: number, value: string) => objects.set(num, { value });
 
   const metadata = next++;
   const xmp = Buffer.from(xmpPacket(meta), 'utf8');
-  objects.set(metadata, Buffer.concat([Buffer.from(`<</Type /Metadata\n/Subtype /XML\n/Length ${xmp.length}>>\nstream\n`, 'latin1'), xmp, Buffer.from('\nendstream', 'latin1')]));
+  objects.set(metadata, { value: `<</Type /Metadata\n/Subtype /XML\n/Length ${xmp.length}>>`, stream: xmp });
   const catalog = objectDict(pdf, root)
     .replace(/\/Lang \((?:[^()\\]|\\.)*\)/, '')
     .replace(/\/PageMode \/\w+/, '')
     .replace(/\/Metadata \d+ 0 R/, '')
     .replace(/>>$/, `/Lang (${pdfLang(meta.lang)})\n/Metadata ${metadata} 0 R\n/PageMode /UseOutlines>>`);
-  objects.set(root, catalog);
+  set(root, catalog);
   const pages = Number(/\/Count (\d+)/.exec(objectDict(pdf, Number(/\/Pages (\d+) 0 R/.exec(catalog)![1])))![1]);
   const infoDict = [
     `/Title ${pdfText(meta.title)}`,
@@ -281,40 +283,18 @@ export function finishPdf(raw: Uint8Array, meta: PdfMetadata): { pdf: Uint8Array
     `/CreationDate (${date})`,
     `/ModDate (${date})`,
   ].join('\n');
-  objects.set(info, `<<${infoDict}>>`);
-  for (const [num, dict] of meta.headings ? outlineTitleFixes(pdf, catalog, new Set(meta.headings)) : []) objects.set(num, dict);
+  set(info, `<<${infoDict}>>`);
+  for (const [num, dict] of meta.headings ? outlineTitleFixes(pdf, catalog, new Set(meta.headings)) : []) set(num, dict);
 
+  const reader = new XrefReader(pdf);
   const structTreeRoot = refNumber(/\/StructTreeRoot (\d+ 0 R)/.exec(catalog)?.[1]);
   if (structTreeRoot !== undefined) {
-    const reader = new XrefReader(pdf);
-    for (const [num, stream] of artifactStreams(reader)) objects.set(num, stream);
+    for (const [num, o] of artifactStreams(reader)) objects.set(num, o);
     const { changed, added } = listBodies(reader, structTreeRoot, next);
-    for (const [num, dict] of [...changed, ...added]) objects.set(num, dict);
-    next += added.length;
+    for (const [num, dict] of [...changed, ...added]) set(num, dict);
   }
   const id = createHash('sha256').update(pdf).update(JSON.stringify(meta)).digest('hex').slice(0, 32);
-
-  const chunks: Buffer[] = [Buffer.from('\n', 'latin1')];
-  let at = pdf.length + 1;
-  const write = (chunk: string | Buffer) => {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
-    chunks.push(bytes);
-    at += bytes.length;
-  };
-  const offsets = new Map<number, number>();
-  const numbers = [...objects.keys()].sort((a, b) => a - b);
-  for (const num of numbers) {
-    offsets.set(num, at);
-    write(`${num} 0 obj\n`);
-    write(objects.get(num)!);
-    write('\nendobj\n');
-  }
-  const xrefAt = at;
-  let xref = 'xref\n';
-  for (const num of numbers) xref += `${num} 1\n${String(offsets.get(num)).padStart(10, '0')} 00000 n \n`;
-  xref += `trailer\n<</Size ${next}\n/Root ${root} 0 R\n/Info ${info} 0 R\n/Prev ${previous}\n/ID [<${id}> <${id}>]>>\nstartxref\n${xrefAt}\n%%EOF\n`;
-  write(xref);
-  return { pdf: new Uint8Array(packPdf(Buffer.concat([pdf, ...chunks]))), pages };
+  return { pdf: new Uint8Array(packPdf(reader, objects, { root, info, id: `/ID [<${id}> <${id}>]` })), pages };
 }
 
 /** Objects packed into one object stream: enough to compress well, few enough to read one quickly. */
@@ -327,15 +307,9 @@ const OBJECTS_PER_STREAM = 200;
  * they are; a compressed cross-reference stream with the trailer's entries. Deterministic: zlib at a fixed level gives the
  * same bytes for the same objects.
  */
-export function packPdf(pdf: Buffer): Buffer {
-  const reader = new XrefReader(pdf);
-  const tail = /trailer\s*<<([\s\S]*?)>>\s*startxref\s*\d+\s*%%EOF\s*$/.exec(pdf.toString('latin1', Math.max(0, pdf.length - 2048)));
-  if (!tail) throw new Error('no trailer to pack');
-  const trailer = tail[1]!;
-  const root = /\/Root (\d+) 0 R/.exec(trailer)![1];
-  const info = /\/Info (\d+) 0 R/.exec(trailer)?.[1];
-  const id = /\/ID\s*\[[^\]]*\]/.exec(trailer)?.[0];
-  const numbers = reader.numbers();
+export function packPdf(reader: XrefReader, updates: ReadonlyMap<number, PdfObject>, trailer: { root: number; info?: number; id?: string }): Buffer {
+  const { root, info, id } = trailer;
+  const numbers = [...new Set([...reader.numbers(), ...updates.keys()])].sort((a, b) => a - b);
   const chunks: Buffer[] = [Buffer.from('%PDF-1.7\n%\xE2\xE3\xCF\xD3\n', 'latin1')];
   let at = chunks[0]!.length;
   const write = (b: Buffer) => {
@@ -346,7 +320,7 @@ export function packPdf(pdf: Buffer): Buffer {
   const entries = new Map<number, [1, number] | [2, number, number]>();
   const packed: { num: number; value: string }[] = [];
   for (const num of numbers) {
-    const o = reader.object(num);
+    const o = updates.get(num) ?? reader.object(num);
     if (o.stream) {
       entries.set(num, [1, at]);
       write(Buffer.concat([Buffer.from(`${num} 0 obj\n${o.value}\nstream\n`, 'latin1'), o.stream, Buffer.from('\nendstream\nendobj\n', 'latin1')]));
@@ -397,7 +371,7 @@ export function packPdf(pdf: Buffer): Buffer {
   write(
     Buffer.concat([
       Buffer.from(
-        `${xrefNum} 0 obj\n<</Type /XRef /Size ${size} /W [1 4 2] /Root ${root} 0 R${info ? ` /Info ${info} 0 R` : ''}${id ? ` ${id}` : ''} /Filter /FlateDecode /Length ${xref.length}>>\nstream\n`,
+        `${xrefNum} 0 obj\n<</Type /XRef /Size ${size} /W [1 4 2] /Root ${root} 0 R${info !== undefined && Number.isInteger(info) ? ` /Info ${info} 0 R` : ''}${id ? ` ${id}` : ''} /Filter /FlateDecode /Length ${xref.length}>>\nstream\n`,
         'latin1',
       ),
       xref,

@@ -2,6 +2,12 @@
 // (XrefReader), and a small lexer for PDF syntax (skipPdfValue and friends) that reads and edits a dictionary's or an
 // array's text: dictEntry, dictKeys, withDictEntry, pdfArrayItems, refNumber.
 
+/** An object of a PDF: its value's text, and the data of its stream if it is one. */
+export interface PdfObject {
+  value: string;
+  stream?: Buffer;
+}
+
 /**
  * Reads objects of a PDF as Chromium (Skia) writes it: one classic cross-reference table, so an object's offset is
  * one look-up, and the few dictionaries needed are read as text. Enough for the page tree and the named
@@ -9,6 +15,8 @@
  */
 export class XrefReader {
   private readonly offsets = new Map<number, number>();
+  /** Each object as read: finishing reads the structure tree's elements, then packs every object (see packPdf). */
+  private readonly read = new Map<number, PdfObject>();
   readonly root: number;
 
   constructor(private readonly pdf: Buffer) {
@@ -47,7 +55,16 @@ export class XrefReader {
    * Object `num` read with a real parser (strings and hex strings skipped, so a `>>` inside one does not end the
    * dictionary): its value's text, and the data of the stream that follows it, if one does (a direct /Length only).
    */
-  object(num: number): { value: string; stream?: Buffer } {
+  object(num: number): PdfObject {
+    let read = this.read.get(num);
+    if (!read) {
+      read = this.readObject(num);
+      this.read.set(num, read);
+    }
+    return read;
+  }
+
+  private readObject(num: number): PdfObject {
     const offset = this.offsets.get(num);
     if (offset === undefined) throw new Error(`object ${num} is not in the cross-reference table`);
     for (let window = 1024; ; window *= 4) {
