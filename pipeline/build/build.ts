@@ -237,7 +237,11 @@ async function make(plan: Plan, gen: Generation, options: BuildOptions, log: (li
   // holds the main thread, which the pages' loading (every request they make is answered here) needs before that.
   const pdfs = run(prints.filter((t) => t.path.endsWith('.pdf'))).finally(closePrinter);
   const begun = printing ? Promise.race([printingBegun(), pdfs.then(() => undefined, () => undefined)]) : Promise.resolve();
-  const [pdfMs, epubMs] = await Promise.all([pdfs, begun.then(() => run(prints.filter((t) => !t.path.endsWith('.pdf'))))]);
+  const epubs = begun.then(() => {
+    throwIfInterrupted();
+    return run(prints.filter((t) => !t.path.endsWith('.pdf')));
+  });
+  const [pdfMs, epubMs] = await Promise.all([pdfs, epubs]);
   return { built, pdfMs, epubMs };
 }
 
