@@ -7,7 +7,9 @@ import { strFromU8, unzipSync } from 'fflate';
 import { codePointsOf, subsetFaces } from '../pipeline/print/fonts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEpub, epubIdentifier, type EpubInput } from '../pipeline/print/epub.ts';
-import { xhtmlChapterOfHtml } from '../pipeline/render/xhtml-chapter.ts';
+import rehypeParse from 'rehype-parse';
+import { unified } from 'unified';
+import { xhtmlChapterOf, type TaskLabels } from '../pipeline/render/xhtml-chapter.ts';
 import { printedDataset } from '../pipeline/views/printed.ts';
 import { publicationView } from '../pipeline/views/series.ts';
 import { epubcheckAll, type EpubCheckReport } from './epubcheck.ts';
@@ -21,6 +23,9 @@ const { briefs, locale } = await renderAll(dataset);
 const publication = publicationView(dataset, locale);
 const work = mkdtempSync(join(tmpdir(), 'briefs-epub-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The chapter of an HTML fragment read back (the build makes it from the tree the fragment was written from). */
+const xhtmlChapterOfHtml = (html: string, taskLabels?: TaskLabels) => xhtmlChapterOf(unified().use(rehypeParse, { fragment: true }).parse(html), taskLabels);
 
 const input: EpubInput = {
   lang: locale.lang,

@@ -3,8 +3,6 @@
 import type { Element, ElementContent, Parent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { toString } from 'hast-util-to-string';
-import rehypeParse from 'rehype-parse';
-import { unified } from 'unified';
 
 /** A chapter's XHTML body, its h2 sections (the nav document lists them) and its images (the book's metadata counts them). */
 export interface XhtmlChapter {
@@ -58,11 +56,6 @@ export function xhtmlChapterOf(tree: Root, taskLabels?: TaskLabels): XhtmlChapte
   convert(tree);
   return { body: toHtml(tree, { closeSelfClosing: true }).trim(), sections, images };
 }
-
-const htmlParser = unified().use(rehypeParse, { fragment: true });
-
-/** The chapter of an HTML fragment (as RenderedBrief's), parsed: for a fragment that comes without its tree. */
-export const xhtmlChapterOfHtml = (html: string, taskLabels?: TaskLabels): XhtmlChapter => xhtmlChapterOf(htmlParser.parse(html), taskLabels);
 
 /**
  * XML has no attribute without a value, and hast-util-to-html writes `true` bare. An attribute that is there without a
