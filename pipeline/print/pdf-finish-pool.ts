@@ -1,6 +1,6 @@
 // Finishing printed PDFs off the main thread: finishing a 700-page dossier takes seconds of synchronous work, during
-// which the main thread could neither read the other tab's print from Chromium nor finish another PDF. Up to two
-// worker threads (pdf-finish-worker.ts, bundled beside the command line) finish in parallel; where no bundled worker
+// which the main thread could neither read the other tab's print from Chromium nor finish another PDF. One worker
+// thread (pdf-finish-worker.ts, bundled beside the command line) finishes them in turn; where no bundled worker
 // exists (the sources run by a TypeScript loader, as in the tests) the same function runs on the main thread. Either
 // way the bytes are the same: finishPdf is a pure function of the raw print and the metadata.
 import { existsSync } from 'node:fs';
@@ -25,6 +25,13 @@ interface FinishThread {
   worker: Worker;
   pending: Map<number, Pending>;
 }
+
+/**
+ * How many workers finish at once. One: Chromium's two tabs already keep both cores busy, and a second worker (its
+ * code compiled afresh too) took their time. Measured on the bench datasets, one worker against two: the PDF stage
+ * at 100× 44.3 s against 47.6 s, at 10× 4.74 s against 4.87 s (mean of 3), at 1× 2.06 s against 2.15 s (mean of 3).
+ */
+const FINISH_THREADS = 1;
 
 const threads: FinishThread[] = [];
 let nextId = 0;
@@ -60,12 +67,12 @@ function startThread(file: string): FinishThread {
   return thread;
 }
 
-/** finishPdf, on a worker thread where there is one to start: the least busy of up to two. `raw` is handed over. */
+/** finishPdf, on the worker thread where there is one to start (else on this one). `raw` is handed over. */
 export function finishPdfOffThread(raw: Uint8Array, metadata: PdfMetadata): Promise<{ pdf: Uint8Array; pages: number }> {
   const file = workerFile();
   if (!file) return Promise.resolve(finishPdf(raw, metadata));
   const idle = threads.find((t) => t.pending.size === 0);
-  const thread = idle ?? (threads.length < Math.min(2, availableParallelism()) ? startThread(file) : threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a)));
+  const thread = idle ?? (threads.length < Math.min(FINISH_THREADS, availableParallelism()) ? startThread(file) : threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a)));
   const id = nextId++;
   return new Promise((resolve, reject) => {
     thread.pending.set(id, { resolve, reject });
