@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer';
+import { createRequire } from 'node:module';
+import { launch, type Browser, type Page, type PDFOptions } from 'puppeteer-core';
 import { PrintError } from '../data/diagnostics.ts';
 import { findSystemBrowser, type BrowserChoice } from './find-browser.ts';
 
@@ -27,6 +28,9 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserChoice
   const found = findSystemBrowser(env);
   if (found) return found;
   try {
+    // The puppeteer package (its configuration, its download's path) is loaded only here: the build launches through
+    // puppeteer-core, bundled with the command line, which loads in a fraction of the time.
+    const puppeteer = createRequire(import.meta.url)('puppeteer') as typeof import('puppeteer');
     const own = puppeteer.executablePath();
     if (own && existsSync(own)) return { path: own, source: 'puppeteer' };
   } catch {
@@ -129,7 +133,7 @@ export async function openPrinter(allowedDir: string, options: { concurrency?: n
   const choice = findBrowser();
   if (!choice) throw new PrintError('briefs', NO_BROWSER_HELP);
   const profile = await mkdtemp(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
-  const launching = puppeteer.launch({
+  const launching = launch({
     userDataDir: profile,
     executablePath: choice.path,
     headless: true,

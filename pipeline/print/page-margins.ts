@@ -3,7 +3,7 @@
 // header and footer can be loaded before printing (loadMarginFonts). Chromium would otherwise print them blank.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'puppeteer';
+import type { Page } from 'puppeteer-core';
 import { loadFonts } from './browser.ts';
 
 /** Where a CSS string that starts (at its quote) at `start` ends, and its value with the escapes resolved. */

@@ -1,7 +1,7 @@
 // PDF: print an HTML file, its table of contents numbered from its parts' own PDFs (or from a first print), and read
 // a printed PDF's layout (page count, named destinations). Printing loads the margins' fonts first (page-margins.ts)
 // and finishes the file after (metadata, fixed dates, a content-derived id: pdf-finish.ts).
-import type { Page, PDFOptions } from 'puppeteer';
+import type { Page, PDFOptions } from 'puppeteer-core';
 import type { Paper } from '../data/names.ts';
 import type { Printer } from './browser.ts';
 import { boundContentsPages, type BoundPart, type ContentsTarget } from './contents-pages.ts';
