@@ -1,6 +1,8 @@
 // The data's validators kept between runs (Ajv's standalone code in .cache/schemas): the code read back from the
 // file validates as the code Ajv compiles in the process, error for error, on every fixture.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -47,6 +49,22 @@ describe('the kept validators', () => {
     }
     // The fixtures do reach the schemas' errors.
     expect(errors).toBeGreaterThan(10);
+  });
+
+  it('are kept by the command line as it runs (the bundle) in code that loads, and read, not written, on its next run', () => {
+    const kept = join(ROOT, '.cache', 'schemas');
+    const validate = () => execFileSync(process.execPath, ['pipeline/cli/launch.mjs', 'validate', '--data', join(FIXTURES, 'minimal')], { cwd: ROOT, encoding: 'utf8' });
+    validate();
+    const files = readdirSync(kept).filter((f) => /^validators-[0-9a-f]{16}\.js$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    const newest = files.map((f) => join(kept, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+    const make = new Function('formats', 'require', readFileSync(newest, 'utf8')) as (formats: unknown, require: NodeJS.Require) => Record<string, unknown>;
+    const made = make({}, createRequire(import.meta.url));
+    expect(Object.keys(made).sort()).toEqual(DATA_FILE_NAMES.map((n) => n.replace(/\W/g, '_')).sort());
+    for (const v of Object.values(made)) expect(typeof v).toBe('function');
+    const written = statSync(newest).mtimeMs;
+    validate();
+    expect(statSync(newest).mtimeMs).toBe(written);
   });
 
   it('are compiled again, and written over, when the file is damaged', () => {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { _, Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type standaloneModule from 'ajv/dist/standalone/index.js';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import AJV_PACKAGE from 'ajv/package.json' with { type: 'json' };
 import { compareDiagnostics, describeValue, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { comparePartialDates, isIanaZone, parseLocalTime, parsePartialDate } from './dates.ts';
@@ -19,6 +19,10 @@ import { kept } from './memo.ts';
 export { DATA_FILE_NAMES };
 
 const AJV_VERSION = AJV_PACKAGE.version;
+// Ajv's standalone code generator, from the same Ajv as the instance it reads (a copy loaded from elsewhere, as a
+// require() from a bundle finds, takes the instance's code for plain objects). A CommonJS module: its function is
+// the default export, or the default export's `default`.
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv, refs: Record<string, string>) => string;
 
 export interface ValidationResult {
   /** Present only when there is no error. */
@@ -78,7 +82,6 @@ export function compiledValidators(cacheDir: string | undefined): Map<DataFileNa
   const validators = new Map(DATA_FILE_NAMES.map((name) => [name, ajv.getSchema(name)!]));
   if (file) {
     try {
-      const standaloneCode = (createRequire(import.meta.url)('ajv/dist/standalone') as typeof standaloneModule).default;
       const code = standaloneCode(ajv, Object.fromEntries(DATA_FILE_NAMES.map((name) => [exportName(name), name])));
       mkdirSync(cacheDir, { recursive: true });
       // Written aside and renamed: a run that starts meanwhile reads the whole file or none.
