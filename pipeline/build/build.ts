@@ -220,7 +220,8 @@ async function make(plan: Plan, gen: Generation, options: BuildOptions, log: (li
     await Promise.all(
       group.map(async (t) => {
         log(`making ${t.path}`);
-        const r = await t.make!(layoutOf).catch((err: unknown) => {
+        // A brief's layout goes to the dossier that binds it as soon as it is read, while the brief is being finished.
+        const r = await t.make!(layoutOf, (layout) => printedLayouts.get(t.path)!.resolve(layout)).catch((err: unknown) => {
           printedLayouts.get(t.path)!.reject(err);
           throw err;
         });

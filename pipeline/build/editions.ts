@@ -43,7 +43,8 @@ export interface Target {
   key: string;
   kind: 'file' | 'print';
   file?: OutputFile;
-  make?: (printed: PrintedLayouts) => Promise<{ content: Uint8Array; pages?: number; passes?: number; layout?: PdfLayout }>;
+  /** Makes the output; a print tells `laidOut` its layout as soon as it has it, before the file is finished. */
+  make?: (printed: PrintedLayouts, laidOut: (layout: PdfLayout) => void) => Promise<{ content: Uint8Array; pages?: number; passes?: number; layout?: PdfLayout }>;
 }
 
 /** The layout of a PDF of this build by its output path, once printed (or carried over); undefined if there is none. */
@@ -190,9 +191,9 @@ export function editionPrints(e: RenderedEdition, c: PrintContext): Target[] {
         path,
         key: printKey(path, job.html),
         kind: 'print',
-        make: async (printed) => {
+        make: async (printed, laidOut) => {
           const bound = job.name === 'dossier' ? { parts: await parts(printed) } : {};
-          const r = await printPdf(await c.printer(), { name: `${e.lang}/${job.name}`, file: join(c.stagedDir(), e.lang, `${job.name}.html`), paper: options.paper, metadata: job.metadata, withLayout: c.withDossier && job.name !== 'dossier', ...bound });
+          const r = await printPdf(await c.printer(), { name: `${e.lang}/${job.name}`, file: join(c.stagedDir(), e.lang, `${job.name}.html`), paper: options.paper, metadata: job.metadata, withLayout: c.withDossier && job.name !== 'dossier', onLayout: laidOut, ...bound });
           return { content: r.pdf, pages: r.pages, passes: r.passes, ...(r.layout ? { layout: r.layout } : {}) };
         },
       });

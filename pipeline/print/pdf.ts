@@ -91,6 +91,8 @@ export interface PdfJob {
   parts?: readonly PrintedPart[];
   /** Read the printed file's layout (a brief the dossier binds needs it; another print need not pay for it). */
   withLayout?: boolean;
+  /** Told the layout as soon as it is read, before the file is finished: the dossier's print waits for it. */
+  onLayout?: (layout: PdfLayout) => void;
 }
 
 /** Where each contents entry of the loaded page points, and which of `parts` (CSS selectors) holds its target. */
@@ -139,6 +141,7 @@ async function pagesFromParts(page: Page, print: (options: PDFOptions) => Promis
  */
 export async function printPdf(printer: Printer, job: PdfJob): Promise<{ pdf: Uint8Array; pages: number; passes: number; layout?: PdfLayout }> {
   const printed = await printer.withPage({ name: job.name, file: job.file }, (page, print) => printOnPage(page, print, job));
+  if (printed.layout) job.onLayout?.(printed.layout);
   // Finished once the tab is free again: Chromium prints the next document meanwhile.
   return { ...(await finishPdfOffThread(printed.raw, job.metadata)), passes: printed.passes, ...(printed.layout ? { layout: printed.layout } : {}) };
 }
