@@ -82,7 +82,8 @@ export function renderEdition(data: Dataset, locale: Locale, templates: Template
   const printed = printedDataset(data, locale.lang);
   const publication = publicationView(printed, locale);
   const briefs = renderBriefs({ data, locale, templates, only, withDossier, printed, withChapters });
-  const changes = since ? renderChanges(since.changes, since.before, data, locale, templates, { withDossier, withChapter: withChapters }) : undefined;
+  // The book holds the briefs only: the changes page needs no chapter.
+  const changes = since ? renderChanges(since.changes, since.before, data, locale, templates, { withDossier }) : undefined;
   // The dossier ends with the changes page, when there is one.
   const dossierHtml = withDossier ? renderDossier(changes ? [...briefs, changes] : briefs, publication, locale, templates) : '';
   const documents = [

@@ -205,7 +205,7 @@ function renderPage(markdown: string, page: { name: RenderedBrief['name']; title
  * The changes page (修訂說明) of an edition: what it changed since an earlier dataset, worded from the two printed
  * datasets by changesView, rendered as the briefs are (with its part of the dossier, where it comes last).
  */
-export function renderChanges(changes: readonly Change[], before: Dataset, after: Dataset, locale: Locale, templates: Templates, { withDossier = false, withChapter = false }: { withDossier?: boolean; withChapter?: boolean } = {}): RenderedBrief {
+export function renderChanges(changes: readonly Change[], before: Dataset, after: Dataset, locale: Locale, templates: Templates, { withDossier = false }: { withDossier?: boolean } = {}): RenderedBrief {
   const [was, is] = [printedDataset(before, locale.lang), printedDataset(after, locale.lang)];
   const publication = publicationView(is, locale);
   const since = publicationView(was, locale).edition.label;
@@ -214,7 +214,7 @@ export function renderChanges(changes: readonly Change[], before: Dataset, after
   const markdown = md.render('changes.md.hbs', { ...view, l: locale });
   // Printed only in the dossier, the changes page needs no contents of its own there.
   const part = withDossier ? { toc: false, idPrefix: 'changes-' } : undefined;
-  return renderPage(markdown, { name: 'changes', title: view.title, description: view.intro, keywords: [...publication.keywords, view.title] }, publication, locale, templates, part, withChapter);
+  return renderPage(markdown, { name: 'changes', title: view.title, description: view.intro, keywords: [...publication.keywords, view.title] }, publication, locale, templates, part, false);
 }
 
 export type { Format } from '../data/names.ts';
