@@ -9,7 +9,7 @@ import { closest } from '../data/closest.ts';
 import { installInterruptHandlers } from '../build/interrupt.ts';
 import { defaultBuildOptions } from '../build/options.ts';
 import { projectRoot } from '../build/cache.ts';
-import { keepCompiledSchemas } from '../data/validate.ts';
+import { keepCompiledSchemas } from '../data/schema-validators.ts';
 
 const COMMANDS = ['build', 'validate', 'assemble', 'dev', 'schema'] as const;
 

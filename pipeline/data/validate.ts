@@ -1,98 +1,23 @@
 // Validation: each file against its schema, then the rules that span files (cross-file-rules.ts). Pure: parsed
-// sources in, a typed dataset and every positioned message out, all at once.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { _, Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
-import AJV_PACKAGE from 'ajv/package.json' with { type: 'json' };
+// sources in, a typed dataset and every positioned message out, all at once (the schemas' validators are made once,
+// by schema-validators.ts).
+import type { ErrorObject } from 'ajv';
 import { compareDiagnostics, describeValue, hasErrors, type Diagnostic } from './diagnostics.ts';
-import { comparePartialDates, isIanaZone, parseLocalTime, parsePartialDate } from './dates.ts';
+import { comparePartialDates, parsePartialDate } from './dates.ts';
 import { closest } from './closest.ts';
 import { crossFileRules, type Reporter } from './cross-file-rules.ts';
 import type { RuleId } from './rules.ts';
-import { DATA_FILE_NAMES, dataFiles, type DataFileName, type Dataset } from './schema.ts';
+import { DATA_FILE_NAMES, type DataFileName, type Dataset } from './schema.ts';
+import { validators } from './schema-validators.ts';
 import { locate, pointerToPath, type Path, type YamlSource } from './yaml-source.ts';
 import { kept } from './memo.ts';
 
 export { DATA_FILE_NAMES };
 
-const AJV_VERSION = AJV_PACKAGE.version;
-// Ajv's standalone code generator, from the same Ajv as the instance it reads (a copy loaded from elsewhere, as a
-// require() from a bundle finds, takes the instance's code for plain objects). A CommonJS module: its function is
-// the default export, or the default export's `default`.
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv, refs: Record<string, string>) => string;
-
 export interface ValidationResult {
   /** Present only when there is no error. */
   dataset?: Dataset;
   diagnostics: Diagnostic[];
-}
-
-const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
-/** The formats the schemas name, as Ajv takes them (and as its standalone code looks them up). */
-const FORMATS: Record<string, { type: 'string'; validate: (s: string) => boolean }> = {
-  'partial-date': { type: 'string', validate: (s) => !('error' in parsePartialDate(s)) },
-  'local-time': { type: 'string', validate: (s) => !('error' in parseLocalTime(s)) },
-  'iana-zone': { type: 'string', validate: isIanaZone },
-};
-
-let compiled: Map<DataFileName, ValidateFunction> | undefined;
-let schemaCacheDir: string | undefined;
-
-/**
- * Where the schemas' compiled validators are kept between runs (the command line sets it): compiling them takes
- * longer than validating a dataset. Without it, they are compiled in every process.
- */
-export function keepCompiledSchemas(dir: string | undefined): void {
-  schemaCacheDir = dir;
-  compiled = undefined;
-}
-
-function validators(): Map<DataFileName, ValidateFunction> {
-  compiled ??= compiledValidators(schemaCacheDir);
-  return compiled;
-}
-
-const exportName = (name: DataFileName) => name.replace(/\W/g, '_');
-
-/**
- * Each data file's validator: Ajv's standalone code for these schemas from `cacheDir` when it is there (a file named
- * by a hash of the schemas, Ajv's version and its options), else compiled and, with a `cacheDir`,
- * written there for the next run. Either way the same code validates.
- */
-export function compiledValidators(cacheDir: string | undefined): Map<DataFileName, ValidateFunction> {
-  const key = createHash('sha256').update(JSON.stringify({ ajv: AJV_VERSION, options: AJV_OPTIONS, formats: Object.keys(FORMATS), schemas: dataFiles })).digest('hex').slice(0, 16);
-  const file = cacheDir && join(cacheDir, `validators-${key}.js`);
-  if (file && existsSync(file)) {
-    try {
-      // The body of a function of the formats and a require, which finds Ajv's runtime helpers from here, wherever the
-      // cache is; read afresh every time (a require would keep the first text it read for the process).
-      const make = new Function('formats', 'require', readFileSync(file, 'utf8')) as (formats: typeof FORMATS, require: NodeJS.Require) => Record<string, ValidateFunction>;
-      const made = make(FORMATS, createRequire(import.meta.url));
-      if (DATA_FILE_NAMES.every((name) => typeof made[exportName(name)] === 'function')) return new Map(DATA_FILE_NAMES.map((name) => [name, made[exportName(name)]!]));
-    } catch {
-      // A damaged file: compiled again below, and written over.
-    }
-  }
-  const ajv = new Ajv({ ...AJV_OPTIONS, ...(file ? { code: { source: true, formats: _`formats` } } : {}) });
-  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
-  for (const name of DATA_FILE_NAMES) ajv.addSchema(dataFiles[name], name);
-  const validators = new Map(DATA_FILE_NAMES.map((name) => [name, ajv.getSchema(name)!]));
-  if (file) {
-    try {
-      const code = standaloneCode(ajv, Object.fromEntries(DATA_FILE_NAMES.map((name) => [exportName(name), name])));
-      mkdirSync(cacheDir, { recursive: true });
-      // Written aside and renamed: a run that starts meanwhile reads the whole file or none.
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `"use strict";\nconst exports = {};\n${code.replace(/^"use strict";/, '')}\nreturn exports;\n`);
-      renameSync(tmp, file);
-    } catch {
-      // A cache that cannot be written costs the next run the compiling, nothing else.
-    }
-  }
-  return validators;
 }
 
 function valueAt(root: unknown, path: Path): unknown {
