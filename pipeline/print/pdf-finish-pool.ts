@@ -4,7 +4,6 @@
 // exists (the sources run by a TypeScript loader, as in the tests) the same function runs on the main thread. Either
 // way the bytes are the same: finishPdf is a pure function of the raw print and the metadata.
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { finishPdf, type PdfMetadata } from './pdf-finish.ts';
@@ -27,13 +26,11 @@ interface FinishThread {
 }
 
 /**
- * How many workers finish at once. One: Chromium's two tabs already keep both cores busy, and a second worker (its
- * code compiled afresh too) took their time. Measured on the bench datasets, one worker against two: the PDF stage
- * at 100× 44.3 s against 47.6 s, at 10× 4.74 s against 4.87 s (mean of 3), at 1× 2.06 s against 2.15 s (mean of 3).
+ * One worker, not one per core: Chromium's two tabs already keep both cores busy, and a second worker (its code
+ * compiled afresh too) took their time. Measured on the bench datasets, one worker against two: the PDF stage at
+ * 100× 44.3 s against 47.6 s, at 10× 4.74 s against 4.87 s (mean of 3), at 1× 2.06 s against 2.15 s (mean of 3).
  */
-const FINISH_THREADS = 1;
-
-const threads: FinishThread[] = [];
+let thread: FinishThread | undefined;
 let nextId = 0;
 /** The bundled worker's path, looked for once: null when there is none. */
 let workerPath: string | null | undefined;
@@ -46,38 +43,36 @@ const workerFile = (): string | null => {
 };
 
 function startThread(file: string): FinishThread {
-  const thread: FinishThread = { worker: new Worker(file), pending: new Map() };
+  const started: FinishThread = { worker: new Worker(file), pending: new Map() };
   const failAll = (err: Error) => {
-    for (const p of thread.pending.values()) p.reject(err);
-    thread.pending.clear();
-    if (threads.includes(thread)) threads.splice(threads.indexOf(thread), 1);
+    for (const p of started.pending.values()) p.reject(err);
+    started.pending.clear();
+    if (thread === started) thread = undefined;
   };
-  thread.worker.on('message', (reply: FinishReply) => {
-    const p = thread.pending.get(reply.id);
-    thread.pending.delete(reply.id);
+  started.worker.on('message', (reply: FinishReply) => {
+    const p = started.pending.get(reply.id);
+    started.pending.delete(reply.id);
     // An idle worker does not keep the process alive.
-    if (thread.pending.size === 0) thread.worker.unref();
+    if (started.pending.size === 0) started.worker.unref();
     if ('error' in reply) p?.reject(new Error(reply.error));
     else p?.resolve({ pdf: reply.pdf, pages: reply.pages });
   });
-  thread.worker.on('error', failAll);
-  thread.worker.on('exit', (code) => failAll(new Error(`the PDF-finishing worker exited (${code})`)));
-  thread.worker.unref();
-  threads.push(thread);
-  return thread;
+  started.worker.on('error', failAll);
+  started.worker.on('exit', (code) => failAll(new Error(`the PDF-finishing worker exited (${code})`)));
+  started.worker.unref();
+  return started;
 }
 
-/** finishPdf, on the worker thread where there is one to start (else on this one). `raw` is handed over. */
+/** finishPdf, on the worker thread where there is one to start (else on this one), in turn. `raw` is handed over. */
 export function finishPdfOffThread(raw: Uint8Array, metadata: PdfMetadata): Promise<{ pdf: Uint8Array; pages: number }> {
   const file = workerFile();
   if (!file) return Promise.resolve(finishPdf(raw, metadata));
-  const idle = threads.find((t) => t.pending.size === 0);
-  const thread = idle ?? (threads.length < Math.min(FINISH_THREADS, availableParallelism()) ? startThread(file) : threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a)));
+  const finishing = (thread ??= startThread(file));
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    thread.pending.set(id, { resolve, reject });
-    thread.worker.ref();
+    finishing.pending.set(id, { resolve, reject });
+    finishing.worker.ref();
     const request: FinishRequest = { id, raw, metadata };
-    thread.worker.postMessage(request, ownsBuffer(raw) ? [raw.buffer as ArrayBuffer] : []);
+    finishing.worker.postMessage(request, ownsBuffer(raw) ? [raw.buffer as ArrayBuffer] : []);
   });
 }
