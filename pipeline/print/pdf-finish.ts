@@ -237,7 +237,8 @@ export function xmpPacket(meta: PdfMetadata): string {
 const pdfLang = (lang: string) => lang.replace(/[^A-Za-z0-9-]/g, '');
 
 /**
- * Finishes a PDF as Chromium printed it, in place and without parsing it whole (a 700-page dossier stays cheap):
+ * Finishes a PDF as Chromium printed it, object by object and never as a parsed document (a 700-page dossier stays
+ * cheap):
  * - at the same length, so no offset moves: the clock in the old Info dictionary becomes the data's date, and the
  *   per-run DOM node numbers that name tagged elements are renumbered in document order (see renumberNodeIds);
  * - as new objects over the printed ones: a new Info dictionary (title, author, subject, keywords, dates), the same
@@ -371,7 +372,7 @@ export function packPdf(reader: XrefReader, updates: ReadonlyMap<number, PdfObje
   write(
     Buffer.concat([
       Buffer.from(
-        `${xrefNum} 0 obj\n<</Type /XRef /Size ${size} /W [1 4 2] /Root ${root} 0 R${info !== undefined && Number.isInteger(info) ? ` /Info ${info} 0 R` : ''}${id ? ` ${id}` : ''} /Filter /FlateDecode /Length ${xref.length}>>\nstream\n`,
+        `${xrefNum} 0 obj\n<</Type /XRef /Size ${size} /W [1 4 2] /Root ${root} 0 R${Number.isInteger(info) ? ` /Info ${info} 0 R` : ''}${id ? ` ${id}` : ''} /Filter /FlateDecode /Length ${xref.length}>>\nstream\n`,
         'latin1',
       ),
       xref,

@@ -60,7 +60,8 @@ export function xhtmlChapterOf(tree: Root, taskLabels?: TaskLabels): XhtmlChapte
 /**
  * XML has no attribute without a value, and hast-util-to-html writes `true` bare. An attribute that is there without a
  * value (GFM's data-footnotes, data-footnote-ref) has the empty string for its value, as HTML reads a bare one; a
- * boolean attribute of HTML itself (checked, disabled) is refused: it cannot be written so in the HTML syntax either.
+ * boolean attribute of HTML itself (checked, disabled) is refused: hast-util-to-html writes one bare whatever its
+ * value, and a chapter has none (the checkboxes became spans above).
  */
 function xmlAttributes(node: Element): void {
   for (const [key, value] of Object.entries(node.properties)) {
